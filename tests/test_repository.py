@@ -1,0 +1,102 @@
+"""Facts about the repository itself: dependency lists agree, CI calls the README's test command."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][0-9.]*)?\s*(;.*)?$")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    """Name -> lower bound of every dependency of both distributions (quantkit itself excluded)."""
+    found: dict[str, str] = {}
+    for path in (ROOT / "pyproject.toml", ROOT / "autograder" / "pyproject.toml"):
+        project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
+        lines = list(project["dependencies"])
+        for extra in project.get("optional-dependencies", {}).values():
+            lines.extend(extra)
+        for line in lines:
+            match = REQUIREMENT.match(line)
+            assert match, f"{path.name}: cannot read requirement {line!r}"
+            name, bound = match.group(1).lower(), (match.group(2) or "").replace(" ", "")
+            if name == "quantkit":
+                continue
+            assert bound, f"{path.name}: {name} has no lower bound"
+            found[name] = bound
+    return found
+
+
+def _environment_requirements() -> dict[str, str]:
+    """Name -> lower bound of the conda dependencies of environment.yml (pip section excluded)."""
+    found: dict[str, str] = {}
+    in_deps = False
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("dependencies:"):
+            in_deps = True
+            continue
+        match = re.match(r"^  - ([A-Za-z0-9_.\-]+)(>=[0-9.]+)?\s*$", line) if in_deps else None
+        if match and match.group(1) not in ("pip", "python"):
+            found[match.group(1).lower()] = match.group(2) or ""
+    return found
+
+
+def test_environment_yml_matches_pyproject() -> None:
+    """environment.yml lists exactly the pyproject dependencies, with the same lower bounds."""
+    assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_environment_yml_python_floor_matches_requires_python() -> None:
+    """Both say Python 3.10 or newer."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["requires-python"] == ">=3.10"
+    assert "  - python>=3.10" in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run calls `make test`, which is the README's test command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in readme
+    assert re.search(r"^make test\b", ci, flags=re.MULTILINE)
+
+
+def test_student_wheel_leaves_the_autograder_out() -> None:
+    """The quantkit distribution packages quantkit only; hidden tests ship with quantkit-autograder."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["setuptools"]["packages"]["find"]["include"] == ["quantkit*"]
+    grader = tomllib.loads((ROOT / "autograder" / "pyproject.toml").read_text(encoding="utf-8"))
+    assert grader["tool"]["setuptools"]["packages"] == ["autograder"]
+
+
+@pytest.mark.slow
+def test_student_wheel_contains_no_autograder_files(tmp_path: Path) -> None:
+    """Build the student wheel and look inside: quantkit files only, no hidden tests or references."""
+    import subprocess
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
+         str(ROOT)],
+        check=True,
+    )
+    (wheel,) = tmp_path.glob("quantkit-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.startswith("quantkit/") for n in names)
+    top_level = {n.split("/")[0] for n in names}
+    dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    assert top_level <= {"quantkit", dist_info}, top_level
+    assert not [n for n in names if "hidden" in n or n.startswith("autograder/")]
+
+
+def test_gitattributes_hides_notebooks_from_linguist() -> None:
+    assert "*.ipynb linguist-detectable=false" in (ROOT / ".gitattributes").read_text(encoding="utf-8")
