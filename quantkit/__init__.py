@@ -1,3 +1,47 @@
-"""quantkit: helpers for the Quantization for Students course."""
+"""quantkit: helpers for the Quantization for Students course.
+
+Submodules, by concept (each imported on first use, so ``import quantkit`` stays cheap):
+
+- ``quantkit.data``: bundled and synthesized data (images, audio, EEG, digits, a small MLP).
+- ``quantkit.signals``: continuous-time signals as callables, reconstruction, spectra.
+- ``quantkit.metrics``: MSE, SNR/SQNR, PSNR, maximum error.
+- ``quantkit.plots``: figures in one consistent style.
+- ``quantkit.widgets``: interactive explorers that run the student's own functions.
+- ``quantkit.audio``: playback and WAV files.
+- ``quantkit.nn``: a pure-numpy forward pass for the digits MLP.
+- ``quantkit.checks``: public self-checks with hints for known mistakes.
+
+quantkit never contains the answer to a graded question: quantizers and friends are written by the
+students, and widgets and plots take them as arguments.
+
+Examples
+--------
+>>> import quantkit as qk
+>>> qk.metrics.mse([0.0, 1.0], [0.0, 0.5])
+0.125
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = ["audio", "checks", "data", "metrics", "nn", "plots", "signals", "widgets"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from quantkit import audio, checks, data, metrics, nn, plots, signals, widgets
+
+
+def __getattr__(name: str) -> Any:
+    """Import a submodule on first access (PEP 562), so ``qk.plots`` works after ``import quantkit``."""
+    if name in __all__:
+        module = importlib.import_module(f"quantkit.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'quantkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
