@@ -1,0 +1,296 @@
+"""Generate the reference outputs (``quantgrade refs``): public for the self-checks, hidden for grading.
+
+For each notebook the solution runs in a kernel (the same machinery as grading), every case of
+``cases.py`` is called through the proxy, and the outcomes are written:
+
+- public cases, with each known mistake's outputs on the public cases of its questions, to
+  ``course.public_refs_path(slug)`` (``quantkit/checks/refs/<slug>.json``, shipped to students);
+- hidden cases to ``course.hidden_refs_path(slug)`` (``autograder/course/<slug>/hidden_refs.json``).
+
+The layout is the one of ``docs/architecture.md``. The files are canonical (sorted keys, fixed
+indentation, wire-encoded values), so regenerating them gives the same bytes; ``check=True``
+compares instead of writing, which is how a test proves the committed references are current.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import nbformat
+
+from autograder.kernel import KernelSupply, Limits, get_sandbox
+from autograder.proxy import KernelStudent
+from autograder.spec import Case, Course, Manifest, Mistake, default_course
+from autograder.testing import StudentError
+from autograder.variants import apply_mistake
+from quantkit import _wire
+
+__all__ = ["RefsError", "RefsText", "generate", "main", "render"]
+
+FORMAT = 1
+
+
+class RefsError(RuntimeError):
+    """The references cannot be generated (the solution fails, a mistake does not apply...)."""
+
+
+@dataclass(frozen=True)
+class RefsText:
+    """The two reference files of one notebook, as text."""
+
+    slug: str
+    public: str
+    hidden: str
+
+
+def _outcome(student: KernelStudent, case: Case) -> Any:
+    """A case's outcome as stored: wire data, or ``{"__error__": "<ExcType>"}``."""
+    try:
+        if case.call is not None:
+            got = student.call(case.call, *case.args, **dict(case.kwargs))
+        else:
+            got = student.value(str(case.value))
+    except StudentError as err:
+        if err.kind == "raised":
+            return {"__error__": err.exc_type}
+        return {"__error__": err.kind}
+    return _wire.encode(got)
+
+
+def _case_entry(case: Case, expected: Any) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "question": case.question,
+        "call": case.call,
+        "value": case.value,
+        "args": [_wire.encode(a) for a in case.args],
+        "kwargs": {k: _wire.encode(v) for k, v in dict(case.kwargs).items()},
+        "rtol": float(case.rtol),
+        "atol": float(case.atol),
+        "note": case.note,
+        "expected": expected,
+    }
+
+
+def _close_thread_event_loop() -> None:
+    """Close the asyncio loop jupyter_client's blocking client opened in this worker thread."""
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # no loop in this thread
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
+def render(doc: dict[str, Any]) -> str:
+    """Canonical text of a reference file: sorted keys, one-space indent, ASCII, final newline."""
+    return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=True, allow_nan=False) + "\n"
+
+
+def _run_solution(supply: KernelSupply, nb: nbformat.NotebookNode, label: str, *, more: bool) -> Any:
+    kernel = supply.take(more=more)
+    try:
+        kernel.wait_ready()
+        run = kernel.run_notebook(nb)
+    except Exception:
+        kernel.shutdown()
+        raise
+    failed = [c for c in run.cells if c.status not in ("ok", "skipped")]
+    if failed:
+        kernel.shutdown()
+        what = ", ".join(f"{c.grade_id or f'cell {c.index + 1}'} ({c.ename or c.status})" for c in failed)
+        raise RefsError(f"{label} does not run cleanly: {what}")
+    return kernel
+
+
+def generate(
+    course: Course,
+    slug: str,
+    *,
+    limits: Limits | None = None,
+    sandbox: Any = None,
+    workers: int | None = None,
+) -> RefsText:
+    """Run the solution (and each known mistake) of ``slug`` and build both reference files.
+
+    Parameters
+    ----------
+    course : Course
+        Where the solution, the spec and the reference files live.
+    slug : str
+        The notebook.
+    limits : Limits or None, default None
+        Kernel limits (``Limits()`` if None).
+    sandbox : object or None, default None
+        Sandbox for the kernels (:func:`autograder.kernel.get_sandbox` if None).
+    workers : int or None, default None
+        Mistake variants run at the same time (None: the number of CPUs).
+
+    Returns
+    -------
+    RefsText
+
+    Raises
+    ------
+    RefsError
+        If the solution or a mistake variant does not run cleanly, or a case cannot be evaluated
+        (the solution's function is missing, times out or returns something the wire refuses).
+    """
+    limits = limits or Limits()
+    sandbox = sandbox if sandbox is not None else get_sandbox(limits)
+    manifest: Manifest = course.manifest(slug)
+    cases = course.cases(slug)
+    mistakes: list[Mistake] = course.mistakes(slug)
+    solution = nbformat.read(course.solution_path(slug), as_version=4)
+    public_cases = [c for c in cases if c.public]
+
+    with KernelSupply(limits=limits, sandbox=sandbox, prestart=False) as supply:
+        kernel = _run_solution(supply, solution, f"the solution of {slug}", more=False)
+        try:
+            student = KernelStudent(kernel)
+            expected: dict[str, Any] = {}
+            for case in cases:
+                outcome = _outcome(student, case)
+                if (
+                    isinstance(outcome, dict)
+                    and set(outcome) == {"__error__"}
+                    and outcome["__error__"]
+                    in (
+                        "not_defined",
+                        "not_implemented",
+                        "timeout",
+                        "kernel_died",
+                        "bad_output",
+                    )
+                ):
+                    raise RefsError(
+                        f"case {case.id} of {slug}: the solution gives no result ({outcome['__error__']})"
+                    )
+                expected[case.id] = outcome
+        finally:
+            kernel.shutdown()
+
+    def record(mistake: Mistake) -> dict[str, Any]:
+        try:
+            return _record(mistake)
+        finally:
+            _close_thread_event_loop()
+
+    def _record(mistake: Mistake) -> dict[str, Any]:
+        variant = apply_mistake(solution, mistake)
+        with KernelSupply(limits=limits, sandbox=sandbox, prestart=False) as own:
+            kernel = _run_solution(own, variant, f"mistake {mistake.id} of {slug}", more=False)
+        try:
+            student = KernelStudent(kernel)
+            outputs = {c.id: _outcome(student, c) for c in public_cases if c.question in mistake.questions}
+        finally:
+            kernel.shutdown()
+        return {
+            "id": mistake.id,
+            "questions": list(mistake.questions),
+            "title": mistake.title,
+            "hint": mistake.hint,
+            "outputs": outputs,
+        }
+
+    # Each mistake variant runs in a kernel of its own; a few at a time (results keep catalogue order).
+    n_workers = max(1, min(workers or (os.cpu_count() or 1), len(mistakes) or 1))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=n_workers) as pool:
+        mistake_entries = list(pool.map(record, mistakes))
+
+    questions = {q.id: {"title": q.title, "names": list(q.names)} for q in manifest.auto_questions}
+    public_doc = {
+        "format": FORMAT,
+        "slug": slug,
+        "questions": questions,
+        "cases": [_case_entry(c, expected[c.id]) for c in cases if c.public],
+        "mistakes": mistake_entries,
+    }
+    hidden_doc = {
+        "format": FORMAT,
+        "slug": slug,
+        "questions": questions,
+        "cases": [_case_entry(c, expected[c.id]) for c in cases if not c.public],
+        "mistakes": [],
+    }
+    return RefsText(slug=slug, public=render(public_doc), hidden=render(hidden_doc))
+
+
+def _select(course: Course, slugs: Iterable[str] | None) -> list[str]:
+    known = course.slugs()
+    if slugs is None:
+        return known
+    chosen = list(slugs)
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        raise RefsError(f"unknown notebook(s) {unknown}; the course has {known}")
+    return chosen
+
+
+def main(
+    *,
+    course: Course | None = None,
+    slugs: Iterable[str] | None = None,
+    check: bool = False,
+    limits: Limits | None = None,
+) -> int:
+    """Generate (or, with ``check``, verify) the reference files.
+
+    Parameters
+    ----------
+    course : Course or None, default None
+        The course (:func:`autograder.spec.default_course` if None).
+    slugs : iterable of str or None, default None
+        Notebooks to process (all if None).
+    check : bool, default False
+        Compare with the files on disk instead of writing; report stale or missing files.
+    limits : Limits or None, default None
+        Kernel limits.
+
+    Returns
+    -------
+    int
+        0 on success (or everything current); 1 if a file is stale (``check``) or generation failed.
+    """
+    course = course or default_course()
+    try:
+        chosen = _select(course, slugs)
+    except RefsError as exc:
+        print(f"quantgrade refs: {exc}", file=sys.stderr)
+        return 1
+    status = 0
+    for slug in chosen:
+        try:
+            text = generate(course, slug, limits=limits)
+        except Exception as exc:
+            print(f"quantgrade refs: {slug}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        for path, content in (
+            (course.public_refs_path(slug), text.public),
+            (course.hidden_refs_path(slug), text.hidden),
+        ):
+            current = path.read_text(encoding="utf-8") if path.is_file() else None
+            if check:
+                if current != content:
+                    state = "missing" if current is None else "stale"
+                    print(
+                        f"quantgrade refs: {path} is {state}; run `quantgrade refs` and commit it",
+                        file=sys.stderr,
+                    )
+                    status = 1
+            elif current != content:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(path.name + ".tmp")
+                tmp.write_text(content, encoding="utf-8", newline="\n")
+                os.replace(tmp, path)
+                print(f"wrote {path}", file=sys.stderr)
+    return status

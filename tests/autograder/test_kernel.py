@@ -1,0 +1,172 @@
+"""Tests of autograder.kernel: kernels in their own working folder, time limits, output cap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder.kernel import Kernel, KernelSupply, Limits, get_sandbox, is_test_cell
+
+pytestmark = pytest.mark.slow
+
+FAST = Limits(cell_timeout=3.0, notebook_timeout=8.0, call_timeout=2.0, output_cap=2000)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    return get_sandbox(FAST)
+
+
+@pytest.fixture
+def kernel(sandbox) -> Iterator[Kernel]:
+    k = Kernel(limits=FAST, sandbox=sandbox)
+    k.start()
+    yield k
+    k.shutdown()
+
+
+def _cell(source: str, grade_id: str | None = None, **nbgrader) -> nbformat.NotebookNode:
+    cell = new_code_cell(source)
+    if grade_id is not None:
+        cell.metadata["nbgrader"] = {"grade_id": grade_id, **nbgrader}
+    return cell
+
+
+def test_limits_validate() -> None:
+    with pytest.raises(ValueError, match="cell_timeout must be a positive number of seconds"):
+        Limits(cell_timeout=0)
+    with pytest.raises(ValueError, match="output_cap must be a positive number of bytes"):
+        Limits(output_cap=1.5)  # type: ignore[arg-type]
+
+
+def test_is_test_cell() -> None:
+    assert is_test_cell(_cell("check()", "q1_tests", grade=True, solution=False))
+    assert not is_test_cell(_cell("def f(): ...", "q1", grade=False, solution=True))
+    assert not is_test_cell(_cell("x = 1"))
+
+
+def test_kernel_environment_and_private_workdir(kernel: Kernel) -> None:
+    ex = kernel.execute(
+        "import os\nprint(os.environ.get('QUANTKIT_GRADING'), os.environ.get('MPLBACKEND'), os.getcwd())"
+    )
+    assert ex.status == "ok"
+    grading, backend, cwd = kernel.output.split()
+    assert grading == "1" and backend == "Agg"
+    assert cwd == str(kernel.workdir)
+
+
+def test_grader_secrets_do_not_reach_the_kernel(sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUANTGRADE_TEST_SECRET", "s3cret")
+    with Kernel(limits=FAST, sandbox=sandbox) as k:
+        k.execute("import os\nprint(os.environ.get('QUANTGRADE_TEST_SECRET'))")
+        assert k.output.strip() == "None"
+
+
+def test_error_status_and_name(kernel: Kernel) -> None:
+    ex = kernel.execute("1 / 0")
+    assert ex.status == "error" and ex.ename == "ZeroDivisionError"
+    assert kernel.execute("x = 2").status == "ok"  # the kernel carries on
+
+
+def test_timeout_interrupts_and_the_kernel_survives(kernel: Kernel) -> None:
+    ex = kernel.execute("while True:\n    pass", timeout=0.5)
+    assert ex.status == "timeout"
+    assert kernel.alive
+    assert kernel.execute("y = 1").status == "ok"
+
+
+def test_code_ignoring_the_interrupt_gets_the_kernel_killed(kernel: Kernel) -> None:
+    code = "while True:\n    try:\n        while True:\n            pass\n"
+    code += "    except KeyboardInterrupt:\n        pass"
+    ex = kernel.execute(code, timeout=0.5)
+    assert ex.status == "timeout"
+    assert not kernel.alive
+    assert "time limit" in kernel.died_reason
+
+
+def test_dead_kernel_is_reported(kernel: Kernel) -> None:
+    ex = kernel.execute("import os\nos._exit(3)")
+    assert ex.status == "died"
+    assert not kernel.alive
+    assert kernel.died_reason == "it exited with status 3"
+    assert kernel.execute("1").status == "died"
+
+
+def test_output_cap_truncates_and_says_so(sandbox) -> None:
+    with Kernel(limits=FAST, sandbox=sandbox) as k:
+        nb = new_notebook(cells=[_cell("print('x' * 5000)"), _cell("print('after')")])
+        run = k.run_notebook(nb)
+    assert run.truncated
+    assert len(run.output) == FAST.output_cap
+    assert any("only the first 2000 were kept" in note for note in run.notes)
+
+
+def test_run_notebook_skips_test_cells_and_carries_on_after_errors(kernel: Kernel) -> None:
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# title"),
+            _cell("a = 1", "setup", locked=True),
+            _cell("raise ValueError('boom')", "q1"),
+            _cell("check('q1')", "q1_tests", grade=True, solution=False),
+            _cell("b = a + 1"),
+        ]
+    )
+    run = kernel.run_notebook(nb)
+    assert [(c.grade_id, c.status) for c in run.cells] == [
+        ("setup", "ok"),
+        ("q1", "error"),
+        ("q1_tests", "skipped"),
+        ("", "ok"),
+    ]
+    assert run.cells[1].ename == "ValueError"
+    kernel.execute("print(b)")
+    assert kernel.output.strip().endswith("2")
+
+
+def test_cell_and_notebook_time_limits(sandbox) -> None:
+    limits = Limits(cell_timeout=1.0, notebook_timeout=2.5)
+    nb = new_notebook(
+        cells=[
+            _cell("import time\ntime.sleep(10)", "slow1"),
+            _cell("time.sleep(10)", "slow2"),
+            _cell("time.sleep(10)", "slow3"),
+            _cell("z = 1", "last"),
+        ]
+    )
+    with Kernel(limits=limits, sandbox=sandbox) as k:
+        run = k.run_notebook(nb)
+    statuses = [c.status for c in run.cells]
+    # 1 s + 1 s + what is left of 2.5 s (on a loaded machine maybe nothing) → the fourth cell is not run.
+    assert statuses[:2] == ["timeout", "timeout"]
+    assert statuses[2] in ("timeout", "not_run")
+    assert statuses[3] == "not_run"
+    assert run.timed_out
+    assert "slow1 was stopped after 1 s" in run.notes
+    assert any("time limit of 2.5 s" in note for note in run.notes)
+
+
+def test_supply_prestarts_the_next_kernel(sandbox) -> None:
+    with KernelSupply(limits=FAST, sandbox=sandbox) as supply:
+        first = supply.take(more=True)
+        assert supply._next is not None and supply._next.proc is not None
+        second_pid = supply._next.proc.pid
+        first.shutdown()
+        second = supply.take(more=False)
+        assert second.proc is not None and second.proc.pid == second_pid
+        assert supply._next is None
+        second.wait_ready()
+        assert second.execute("1 + 1").status == "ok"
+        second.shutdown()
+
+
+def test_shutdown_removes_its_own_workdir(sandbox) -> None:
+    k = Kernel(limits=FAST, sandbox=sandbox)
+    k.start()
+    workdir = k.workdir
+    assert workdir.is_dir()
+    k.shutdown()
+    assert not workdir.exists()
+    assert not k.alive

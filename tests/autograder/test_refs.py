@@ -1,0 +1,97 @@
+"""Tests of autograder.refs: the toy's committed reference files are exactly what `refs` generates."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from autograder import refs
+from autograder.spec import Course
+from autograder.testing import load_refs
+
+pytestmark = pytest.mark.slow
+
+TOY = Path(__file__).resolve().parent / "toy"
+TOY_COURSE = Course(root=TOY, spec_dir=TOY / "course", public_refs_dir=TOY / "public_refs")
+
+
+@pytest.fixture(scope="module")
+def generated() -> refs.RefsText:
+    return refs.generate(TOY_COURSE, "00_toy")
+
+
+def test_regenerating_the_toy_refs_gives_the_committed_bytes(generated: refs.RefsText) -> None:
+    assert generated.public == TOY_COURSE.public_refs_path("00_toy").read_text(encoding="utf-8")
+    assert generated.hidden == TOY_COURSE.hidden_refs_path("00_toy").read_text(encoding="utf-8")
+
+
+def test_public_and_hidden_files_split_the_cases(generated: refs.RefsText) -> None:
+    public = load_refs(TOY_COURSE.public_refs_path("00_toy"))
+    hidden = load_refs(TOY_COURSE.hidden_refs_path("00_toy"))
+    cases = TOY_COURSE.cases("00_toy")
+    assert [c.id for c in public.all_cases] == [c.id for c in cases if c.public]
+    assert [c.id for c in hidden.all_cases] == [c.id for c in cases if not c.public]
+    assert hidden.mistakes == ()
+    # Each mistake records its outputs on exactly the public cases of its questions.
+    for mistake in public.mistakes:
+        want = {c.id for c in cases if c.public and c.question in mistake.questions}
+        assert set(mistake.outputs) == want
+
+
+def test_recorded_outputs_follow_the_solution_and_the_mistakes() -> None:
+    public = load_refs(TOY_COURSE.public_refs_path("00_toy"))
+    # double(3) = 6, an int (cases.py: q1_int_scalar); the double_float mistake gives 6.0.
+    assert public.case("q1_int_scalar").expected == 6 and type(public.case("q1_int_scalar").expected) is int
+    mistakes = {m.id: m for m in public.mistakes}
+    assert mistakes["double_float"].outputs["q1_int_scalar"] == 6.0
+    assert type(mistakes["double_float"].outputs["q1_int_scalar"]) is float
+    # clip01 raises ValueError on NaN (the solution), the mistake without the check returns an array.
+    assert public.case("q2_nan").raises == "ValueError"
+    assert mistakes["clip_no_nan_check"].outputs["q2_nan"].shape == (2,)
+    # 2 ^ 10 is 8 in Python (bitwise exclusive or), but q3's only case is hidden: nothing recorded.
+    assert mistakes["answer_xor"].outputs == {}
+
+
+def _copy_toy(tmp_path: Path) -> Course:
+    root = tmp_path / "toy"
+    shutil.copytree(TOY, root)
+    return Course(root=root, spec_dir=root / "course", public_refs_dir=root / "public_refs")
+
+
+def test_check_mode_reports_stale_and_missing_files(
+    tmp_path: Path,
+    generated: refs.RefsText,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(refs, "generate", lambda course, slug, **kw: generated)
+    course = _copy_toy(tmp_path)
+    assert refs.main(course=course, check=True) == 0
+    course.hidden_refs_path("00_toy").write_text("{}", encoding="utf-8")
+    course.public_refs_path("00_toy").unlink()
+    assert refs.main(course=course, check=True) == 1
+    err = capsys.readouterr().err
+    assert "hidden_refs.json is stale" in err and "00_toy.json is missing" in err
+    assert not course.public_refs_path("00_toy").exists()  # check mode writes nothing
+    assert refs.main(course=course) == 0
+    assert course.public_refs_path("00_toy").read_text(encoding="utf-8") == generated.public
+    assert course.hidden_refs_path("00_toy").read_text(encoding="utf-8") == generated.hidden
+    assert refs.main(course=course, check=True) == 0
+
+
+def test_unknown_slug(capsys: pytest.CaptureFixture[str]) -> None:
+    assert refs.main(course=TOY_COURSE, slugs=["99_nope"], check=True) == 1
+    assert "unknown notebook(s) ['99_nope']" in capsys.readouterr().err
+
+
+def test_a_failing_solution_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    course = _copy_toy(tmp_path)
+    path = course.solution_path("00_toy")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("return 2 * x", "return 2 * x)"), encoding="utf-8"
+    )
+    assert refs.main(course=course, check=True) == 1
+    err = capsys.readouterr().err
+    assert "the solution of 00_toy does not run cleanly: q1_double (SyntaxError)" in err

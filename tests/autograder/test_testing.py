@@ -1,0 +1,347 @@
+"""Tests of autograder.testing: the hidden-test API and run_hidden_tests (in-process student)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.spec import Course, load_manifest
+from autograder.testing import (
+    HiddenTestsError,
+    InProcessStudent,
+    RefCase,
+    StudentError,
+    check_case,
+    expect_error,
+    load_refs,
+    question,
+    run_hidden_tests,
+)
+
+TOY = Path(__file__).resolve().parent / "toy"
+TOY_COURSE = Course(root=TOY, spec_dir=TOY / "course", public_refs_dir=TOY / "public_refs")
+
+
+def _solution_namespace() -> dict:
+    def double(x):
+        return 2 * x
+
+    def clip01(x):
+        x = np.asarray(x, dtype=float)
+        if np.isnan(x).any():
+            raise ValueError("x contains NaN")
+        return np.clip(x, 0.0, 1.0)
+
+    return {"double": double, "clip01": clip01, "answer": 2**10, "np": np}
+
+
+def _case(**kw) -> RefCase:
+    base = dict(
+        id="c1", question="q1", call="f", value=None, args=(), kwargs={}, rtol=0.0, atol=0.0, note="a note",
+        expected=None, raises=None, public=False,
+    )  # fmt: skip
+    base.update(kw)
+    return RefCase(**base)
+
+
+# --------------------------------------------------------------------------------- InProcessStudent
+
+
+def test_in_process_student_passes_data_through_the_wire() -> None:
+    seen = {}
+
+    def f(a, *, scale):
+        seen["a"] = a
+        a *= scale  # an in-place edit must not reach the caller's array
+        return a
+
+    original = np.arange(3)
+    student = InProcessStudent({"f": f})
+    out = student.call("f", original, scale=2)
+    np.testing.assert_array_equal(original, [0, 1, 2])
+    assert seen["a"] is not original
+    np.testing.assert_array_equal(out, [0, 2, 4])
+
+
+@pytest.mark.parametrize(
+    ("namespace", "kind", "words"),
+    [
+        ({}, "not_defined", "`f` is not defined"),
+        ({"f": 3}, "not_defined", "should be a function, but it is a int"),
+        (
+            {"f": lambda: (_ for _ in ()).throw(NotImplementedError())},
+            "not_implemented",
+            "not implemented yet",
+        ),
+        ({"f": lambda: 1 / 0}, "raised", "`f` raised ZeroDivisionError"),
+        ({"f": lambda: np.array([object()])}, "bad_output", "object array"),
+        ({"f": lambda: np.ma.masked_array([1.0])}, "bad_output", "subclass of numpy.ndarray"),
+    ],
+)
+def test_in_process_student_errors(namespace: dict, kind: str, words: str) -> None:
+    with pytest.raises(StudentError, match=words) as info:
+        InProcessStudent(namespace).call("f")
+    assert info.value.kind == kind
+
+
+def test_raised_error_carries_the_class_hierarchy() -> None:
+    class MyError(ValueError):
+        pass
+
+    def f():
+        raise MyError("secret input 42")
+
+    with pytest.raises(StudentError) as info:
+        InProcessStudent({"f": f}).call("f")
+    assert info.value.exc_type == "MyError"
+    assert "ValueError" in info.value.exc_types
+    assert "secret" not in info.value.message  # the student's own message could echo a hidden input
+
+
+def test_value_reads_variables_and_treats_ellipsis_as_not_set() -> None:
+    student = InProcessStudent({"answer": np.float64(1.5), "todo": ...})
+    assert student.value("answer") == 1.5
+    with pytest.raises(StudentError, match="not set yet"):
+        student.value("todo")
+
+
+def test_student_error_rejects_unknown_kinds() -> None:
+    with pytest.raises(ValueError, match="unknown StudentError kind"):
+        StudentError("oops", "x")  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- check_case and friends
+
+
+def test_check_case_passes_and_fails_with_the_note() -> None:
+    student = InProcessStudent({"f": lambda x: x * 2})
+    check_case(student, _case(args=(np.arange(3),), expected=np.arange(3) * 2))
+    with pytest.raises(AssertionError) as info:
+        check_case(
+            student, _case(args=(np.arange(3),), expected=np.arange(3) * 3, note="ties at half a step")
+        )
+    msg = str(info.value)
+    assert msg == "`f`, ties at half a step: 2 of 3 values differ"  # hidden: no expected values shown
+
+
+def test_check_case_public_shows_values() -> None:
+    student = InProcessStudent({"f": lambda: 8})
+    with pytest.raises(AssertionError, match="expected 1024, got 8"):
+        check_case(student, _case(expected=1024, public=True))
+
+
+def test_check_case_expected_error() -> None:
+    raising = InProcessStudent({"f": lambda: int("x")})
+    check_case(raising, _case(expected=None, raises="ValueError"))
+    with pytest.raises(AssertionError, match="should raise TypeError, but it raised ValueError"):
+        check_case(raising, _case(expected=None, raises="TypeError"))
+    with pytest.raises(AssertionError, match="should raise ValueError, but it returned a result"):
+        check_case(InProcessStudent({"f": lambda: 1}), _case(expected=None, raises="ValueError"))
+
+
+def test_check_case_on_a_value_case() -> None:
+    student = InProcessStudent({"answer": 1024})
+    check_case(student, _case(call=None, value="answer", expected=1024))
+    with pytest.raises(AssertionError, match="differs"):
+        check_case(student, _case(call=None, value="answer", expected=1000))
+
+
+def test_expect_error() -> None:
+    student = InProcessStudent({"f": lambda x: np.sqrt(x) if x >= 0 else (_ for _ in ()).throw(ValueError())})
+    expect_error(student, ValueError, "f", -1)
+    expect_error(student, Exception, "f", -1)  # a subclass is accepted
+    with pytest.raises(AssertionError, match="should raise ValueError here, but it returned a result"):
+        expect_error(student, ValueError, "f", 4)
+    with pytest.raises(AssertionError, match="is not defined"):
+        expect_error(student, ValueError, "g", 4)
+
+
+def test_question_validates_its_arguments() -> None:
+    with pytest.raises(ValueError, match="points must be a positive number"):
+        question("q1", points=0)
+    with pytest.raises(TypeError, match="question id"):
+        question("", points=1)
+
+
+# ------------------------------------------------------------------------------------------- refs
+
+
+def test_load_refs_of_the_toy() -> None:
+    hidden = load_refs(TOY_COURSE.hidden_refs_path("00_toy"))
+    public = load_refs(TOY_COURSE.public_refs_path("00_toy"))
+    assert not hidden.public and public.public
+    assert {c.id for c in hidden.all_cases}.isdisjoint({c.id for c in public.all_cases})
+    nan_case = public.case("q2_nan")
+    assert nan_case.raises == "ValueError"
+    # From cases.py: double(np.arange(6).reshape(2, 3)) = 2 * arange(6), int64 kept.
+    matrix = hidden.case("q1_int_matrix")
+    assert matrix.expected.dtype == np.int64
+    np.testing.assert_array_equal(matrix.expected, 2 * np.arange(6).reshape(2, 3))
+    assert [m.id for m in public.mistakes] == [
+        "double_float",
+        "clip_no_nan_check",
+        "clip_no_upper",
+        "answer_xor",
+    ]
+    with pytest.raises(LookupError, match="no case for question q9"):
+        hidden.cases("q9")
+
+
+def test_load_refs_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="run `quantgrade refs`"):
+        load_refs(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": 2}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a reference file of format 1"):
+        load_refs(bad)
+
+
+# ---------------------------------------------------------------------------------- run_hidden_tests
+
+
+def _write_tests(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "hidden_tests.py"
+    path.write_text(
+        "import numpy as np\nfrom autograder.testing import check_case, expect_error, question\n\n"
+        + textwrap.dedent(body),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _toy_run(namespace: dict) -> dict:
+    return run_hidden_tests(
+        tests_path=TOY_COURSE.hidden_tests_path("00_toy"),
+        refs_path=TOY_COURSE.hidden_refs_path("00_toy"),
+        student=InProcessStudent(namespace),
+        manifest=TOY_COURSE.manifest("00_toy"),
+    )
+
+
+def test_toy_solution_gets_full_marks() -> None:
+    outcomes = _toy_run(_solution_namespace())
+    assert {q: o.score for q, o in outcomes.items()} == {"q1": 2.0, "q2": 2.0, "q3": 1.0}
+    assert all(not o.messages for o in outcomes.values())
+
+
+def test_toy_partial_credit_and_messages() -> None:
+    ns = _solution_namespace()
+    ns["double"] = lambda x: 2.0 * x  # the double_float mistake
+    ns["clip01"] = lambda x: np.clip(np.asarray(x, dtype=float), 0.0, 1.0)  # no NaN check
+    del ns["answer"]
+    outcomes = _toy_run(ns)
+    assert outcomes["q1"].score == 0.5  # the additivity test (0.5) still passes
+    assert outcomes["q1"].messages == [
+        "`double`, a 2-D integer array keeps its shape and dtype: "
+        "expected an int array of shape (2, 3), got float64 of shape (2, 3)"
+    ]
+    assert outcomes["q2"].score == 1.0
+    assert outcomes["q2"].messages == ["`clip01` should raise ValueError here, but it returned a result"]
+    assert outcomes["q3"].score == 0.0
+    assert "`answer` is not defined" in outcomes["q3"].messages[0]
+
+
+def test_messages_never_show_test_source_or_hidden_values(tmp_path: Path) -> None:
+    tests = _write_tests(
+        tmp_path,
+        '''
+        SECRET = 987654321
+
+        @question("q1", points=1)
+        def test_bare_assert(student):
+            """double doubles a secret number."""
+            assert student.call("double", SECRET) == SECRET * 3
+
+        @question("q1", points=1)
+        def test_message_assert(student):
+            assert student.call("double", SECRET) == 0, "double of a large number is wrong"
+
+        @question("q2", points=1)
+        def test_crash(student):
+            {}["missing"]
+
+        @question("q2", points=1)
+        def test_student_error(student):
+            student.call("nope", SECRET)
+
+        @question("q3", points=1)
+        def test_skip(student):
+            import pytest
+            pytest.skip("not today")
+        ''',
+    )
+    manifest = load_manifest(_manifest(tmp_path, {"q1": 2, "q2": 2, "q3": 1}))
+    outcomes = run_hidden_tests(
+        tests_path=tests,
+        refs_path=None,
+        student=InProcessStudent({"double": lambda x: 2 * x}),
+        manifest=manifest,
+    )
+    assert outcomes["q1"].messages == [
+        "failed: double doubles a secret number.",
+        "double of a large number is wrong",
+    ]
+    assert outcomes["q2"].messages == [
+        "test could not run: KeyError",
+        "test could not run: `nope` is not defined: "
+        "did its cell run, and is the name spelled as in the question?",
+    ]
+    assert outcomes["q3"].messages == ["test skipped"]
+    text = repr(outcomes)
+    assert "987654321" not in text and "SECRET" not in text
+
+
+def _manifest(tmp_path: Path, points: dict[str, float]) -> Path:
+    rows = "".join(
+        f'[[questions]]\nid = "{q}"\ntitle = "t"\nkind = "auto"\nnames = ["double"]\npoints = {p}\n'
+        f'grade_id = "{q}_tests"\n\n'
+        for q, p in points.items()
+    )
+    path = tmp_path / "manifest.toml"
+    path.write_text(f'slug = "x"\ntitle = "x"\n\n{rows}', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("def test_unmarked(student):\n    pass\n", "not marked with @question"),
+        ('@question("q7", points=1)\ndef test_x(student):\n    pass\n', "not an autograded question"),
+        (
+            '@question("q1", points=3)\ndef test_x(student):\n    pass\n',
+            "worth 3 points, the manifest says 1",
+        ),
+        ("import not_a_module_anywhere\n", "cannot collect"),
+    ],
+)
+def test_broken_hidden_tests_are_reported(tmp_path: Path, body: str, words: str) -> None:
+    tests = _write_tests(tmp_path, body)
+    manifest = load_manifest(_manifest(tmp_path, {"q1": 1}))
+    with pytest.raises(HiddenTestsError, match=words):
+        run_hidden_tests(tests_path=tests, refs_path=None, student=InProcessStudent({}), manifest=manifest)
+
+
+def test_repository_pytest_config_does_not_leak_in(tmp_path: Path) -> None:
+    # The repository runs with warnings as errors; a student's warning must not fail a hidden test.
+    tests = _write_tests(
+        tmp_path,
+        """
+        @question("q1", points=1)
+        def test_warns(student):
+            assert student.call("double", 1) == 2, "wrong"
+        """,
+    )
+    import warnings
+
+    def double(x):
+        warnings.warn("student warning", RuntimeWarning, stacklevel=1)
+        return 2 * x
+
+    manifest = load_manifest(_manifest(tmp_path, {"q1": 1}))
+    outcomes = run_hidden_tests(
+        tests_path=tests, refs_path=None, student=InProcessStudent({"double": double}), manifest=manifest
+    )
+    assert outcomes["q1"].score == 1.0
