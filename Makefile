@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env lab test lint clean
+.PHONY: help env lab test lint clean release refs grade
 
 help:  ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,6 +28,24 @@ lint: $(STAMP)  ## Run ruff over the whole repository
 test: $(STAMP)  ## Run ruff and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+release: $(STAMP)  ## Write the student notebooks/ from solutions/ (quantgrade release)
+	$(BIN)/quantgrade release
+
+refs: $(STAMP)  ## Regenerate the public and hidden reference outputs (quantgrade refs)
+	$(BIN)/quantgrade refs
+
+# make grade                          build the demo class in grading-out/demo-class, grade it into grading-out/demo
+# make grade SUBMISSIONS=dir [OUT=d]  grade a real folder (DIR/<student>/<notebook>.ipynb) into OUT (grading-out/grades)
+SUBMISSIONS ?=
+OUT ?=
+grade: $(STAMP)  ## Grade the demo class, or SUBMISSIONS=dir [OUT=dir]; prints the totals table
+ifeq ($(strip $(SUBMISSIONS)),)
+	$(BIN)/quantgrade demo --out grading-out/demo-class
+	$(BIN)/quantgrade grade grading-out/demo-class --out $(if $(OUT),$(OUT),grading-out/demo)
+else
+	$(BIN)/quantgrade grade '$(SUBMISSIONS)' --out '$(if $(OUT),$(OUT),grading-out/grades)'
+endif
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache

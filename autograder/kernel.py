@@ -310,9 +310,11 @@ class Kernel:
         ]
         env = _grading_env(self.workdir, self.extra_env)
         # The kernel's own stdout/stderr (not the notebook's output, which travels over iopub): kept
-        # so that a kernel failing to start can say why. RLIMIT_FSIZE (sandbox) bounds its size.
-        self._log_path = conn_dir / "kernel.log"
-        log = open(self._log_path, "wb")
+        # so that a kernel failing to start can say why. RLIMIT_FSIZE (sandbox) bounds its size. It is
+        # an anonymous file outside the work folder: a path inside it could be swapped by the student
+        # for a symlink to a hidden file, whose tail would then end up in the feedback.
+        log = tempfile.TemporaryFile()
+        self._log_file = log
         argv2, preexec = self.sandbox.wrap(argv, self.workdir, env)
         self.proc = subprocess.Popen(
             argv2,
@@ -324,7 +326,6 @@ class Kernel:
             start_new_session=True,
             preexec_fn=preexec,
         )
-        log.close()
 
     def wait_ready(self) -> None:
         """Block until the kernel answers a ``kernel_info`` request.
@@ -389,11 +390,11 @@ class Kernel:
 
     def _log_tail(self, lines: int = 5) -> str:
         try:
-            with open(self._log_path, "rb") as fh:
-                fh.seek(0, os.SEEK_END)
-                fh.seek(max(0, fh.tell() - 4000))
-                text = fh.read().decode("utf-8", "replace")
-        except (OSError, AttributeError):
+            fh = self._log_file
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 4000))
+            text = fh.read().decode("utf-8", "replace")
+        except (OSError, ValueError, AttributeError):  # no log yet, or already closed
             return ""
         tail = [ln for ln in text.splitlines() if ln.strip()][-lines:]
         return (" (kernel log: " + " | ".join(tail) + ")") if tail else ""
@@ -450,6 +451,9 @@ class Kernel:
             self.client = None
         if self.proc is not None and self.proc.poll() is None:
             self.kill("it was shut down")
+        log = getattr(self, "_log_file", None)
+        if log is not None:
+            log.close()
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
