@@ -194,6 +194,7 @@ def hidden_score(slug: str, qid: str, namespace: MutableMapping[str, Any]) -> fl
                 refs_path=course.hidden_refs_path(slug),
                 student=InProcessStudent(namespace),
                 manifest=manifest,
+                questions=[qid],
             )
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"

@@ -30,7 +30,7 @@ import re
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -536,9 +536,10 @@ def _failure_message(excinfo: Any, doc: str) -> str:
 class _HiddenTestPlugin:
     """Provides the ``student`` and ``refs`` fixtures and records every test's outcome."""
 
-    def __init__(self, student: Student, refs: Refs | None) -> None:
+    def __init__(self, student: Student, refs: Refs | None, only: frozenset[str] | None = None) -> None:
         self._student = student
         self._refs = refs
+        self._only = only
         self.marks: dict[str, tuple[str, float, str]] = {}
         self.order: list[str] = []
         self.results: dict[str, tuple[bool, str]] = {}
@@ -565,15 +566,24 @@ class _HiddenTestPlugin:
                 f"cannot collect {report.nodeid or 'the hidden tests'}: {_first_line(str(report.longrepr))}"
             )
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        selected, deselected = [], []
         for item in items:
             marker = item.get_closest_marker("question")
             if marker is None or not marker.args or "points" not in marker.kwargs:
                 self.problems.append(f"hidden test {item.name} is not marked with @question(qid, points=...)")
                 continue
+            qid = str(marker.args[0])
+            if self._only is not None and qid not in self._only:
+                deselected.append(item)
+                continue
+            selected.append(item)
             doc = _first_line(getattr(getattr(item, "function", None), "__doc__", "") or "")
-            self.marks[item.nodeid] = (str(marker.args[0]), float(marker.kwargs["points"]), doc)
+            self.marks[item.nodeid] = (qid, float(marker.kwargs["points"]), doc)
             self.order.append(item.nodeid)
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = selected
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -611,6 +621,7 @@ def run_hidden_tests(
     refs_path: str | os.PathLike[str] | None,
     student: Student,
     manifest: Manifest,
+    questions: Collection[str] | None = None,
     verbose: bool = False,
 ) -> dict[str, QuestionOutcome]:
     """Run a notebook's hidden tests against one student and score each question.
@@ -629,6 +640,9 @@ def run_hidden_tests(
         :class:`InProcessStudent` or the kernel proxy.
     manifest : Manifest
         The notebook's questions; every autograded question gets an outcome.
+    questions : collection of str, optional
+        Run only the tests of these question ids (the nbgrader path runs one question per test
+        cell); the result then holds these questions only. Default: all autograded questions.
     verbose : bool, default False
         Let pytest print its report to the terminal.
 
@@ -647,7 +661,12 @@ def run_hidden_tests(
     if not tests_path.is_file():
         raise HiddenTestsError(f"hidden tests {tests_path} do not exist")
     refs = load_refs(refs_path, public=False) if refs_path is not None else None
-    plugin = _HiddenTestPlugin(student, refs)
+    only = None if questions is None else frozenset(questions)
+    wanted = [q for q in manifest.auto_questions if only is None or q.id in only]
+    if only is not None and len(wanted) != len(only):
+        unknown = sorted(only - {q.id for q in wanted})
+        raise HiddenTestsError(f"not autograded questions of {manifest.slug}: {unknown}")
+    plugin = _HiddenTestPlugin(student, refs, only)
     with tempfile.TemporaryDirectory(prefix="quantgrade-pytest-") as tmp:
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n", encoding="utf-8")
@@ -656,6 +675,10 @@ def run_hidden_tests(
             "-c",
             str(ini),
             "--rootdir",
+            str(tests_path.parent),
+            # No conftest.py from the folders above the hidden tests (a repository's test set-up would
+            # otherwise run inside the grader or the student's kernel).
+            "--confcutdir",
             str(tests_path.parent),
             "-p",
             "no:cacheprovider",
@@ -679,7 +702,7 @@ def run_hidden_tests(
         raise HiddenTestsError("; ".join(plugin.problems))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise HiddenTestsError(f"the hidden tests in {tests_path} did not run (pytest exit code {int(code)})")
-    outcomes = {q.id: QuestionOutcome(score=0.0) for q in manifest.auto_questions}
+    outcomes = {q.id: QuestionOutcome(score=0.0) for q in wanted}
     for nodeid in plugin.order:
         qid, points, _doc = plugin.marks[nodeid]
         if qid not in outcomes:
@@ -694,7 +717,7 @@ def run_hidden_tests(
             outcome.score += points
         else:
             outcome.messages.append(message)
-    for q in manifest.auto_questions:
+    for q in wanted:
         outcome = outcomes[q.id]
         outcome.score = round(outcome.score, 9)
         outcome.max_score = round(outcome.max_score, 9)

@@ -345,3 +345,33 @@ def test_repository_pytest_config_does_not_leak_in(tmp_path: Path) -> None:
         tests_path=tests, refs_path=None, student=InProcessStudent({"double": double}), manifest=manifest
     )
     assert outcomes["q1"].score == 1.0
+
+
+def test_questions_runs_only_the_named_questions() -> None:
+    """The nbgrader path scores one question per test cell: the other questions' tests do not run."""
+    ns = _solution_namespace()
+    calls: list[str] = []
+    double = ns["double"]
+
+    def counting_double(x):
+        calls.append("double")
+        return double(x)
+
+    ns["double"] = counting_double
+    outcomes = run_hidden_tests(
+        tests_path=TOY_COURSE.hidden_tests_path("00_toy"),
+        refs_path=TOY_COURSE.hidden_refs_path("00_toy"),
+        student=InProcessStudent(ns),
+        manifest=TOY_COURSE.manifest("00_toy"),
+        questions=["q3"],
+    )
+    assert list(outcomes) == ["q3"] and outcomes["q3"].score == 1.0
+    assert calls == []  # q1's tests (the only ones calling double) were deselected
+    with pytest.raises(HiddenTestsError, match="not autograded questions"):
+        run_hidden_tests(
+            tests_path=TOY_COURSE.hidden_tests_path("00_toy"),
+            refs_path=TOY_COURSE.hidden_refs_path("00_toy"),
+            student=InProcessStudent(ns),
+            manifest=TOY_COURSE.manifest("00_toy"),
+            questions=["q4"],
+        )
