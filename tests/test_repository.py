@@ -100,3 +100,20 @@ def test_student_wheel_contains_no_autograder_files(tmp_path: Path) -> None:
 
 def test_gitattributes_hides_notebooks_from_linguist() -> None:
     assert "*.ipynb linguist-detectable=false" in (ROOT / ".gitattributes").read_text(encoding="utf-8")
+
+
+def test_tests_keep_jupyter_ipython_and_matplotlib_out_of_home() -> None:
+    """tests/conftest.py points every config/data/runtime folder at a temporary folder."""
+    import os
+    import tempfile
+
+    home = Path.home().resolve()
+    temp = Path(tempfile.gettempdir()).resolve()
+    names = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR", "MPLCONFIGDIR")
+    for var in names:
+        folder = Path(os.environ[var]).resolve()
+        assert temp in folder.parents, f"{var}={folder} is not under {temp}"
+        assert home not in folder.parents or temp in home.parents, f"{var}={folder} is in the home folder"
+    import matplotlib
+
+    assert Path(matplotlib.get_configdir()).resolve() == Path(os.environ["MPLCONFIGDIR"]).resolve()
