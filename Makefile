@@ -36,15 +36,16 @@ refs: $(STAMP)  ## Regenerate the public and hidden reference outputs (quantgrad
 	$(BIN)/quantgrade refs
 
 # make grade                          build the demo class in grading-out/demo-class, grade it into grading-out/demo
-# make grade SUBMISSIONS=dir [OUT=d]  grade a real folder (DIR/<student>/<notebook>.ipynb) into OUT (grading-out/grades)
+# make grade SUBMISSIONS=dir [OUT=d] [JOBS=n]  grade a real folder (DIR/<student>/<notebook>.ipynb) into OUT (grading-out/grades)
 SUBMISSIONS ?=
 OUT ?=
+JOBS ?= 2
 grade: $(STAMP)  ## Grade the demo class, or SUBMISSIONS=dir [OUT=dir]; prints the totals table
 ifeq ($(strip $(SUBMISSIONS)),)
 	$(BIN)/quantgrade demo --out grading-out/demo-class
-	$(BIN)/quantgrade grade grading-out/demo-class --out $(if $(OUT),$(OUT),grading-out/demo)
+	$(BIN)/quantgrade grade grading-out/demo-class --jobs $(JOBS) --out $(if $(OUT),$(OUT),grading-out/demo)
 else
-	$(BIN)/quantgrade grade '$(SUBMISSIONS)' --out '$(if $(OUT),$(OUT),grading-out/grades)'
+	$(BIN)/quantgrade grade '$(SUBMISSIONS)' --jobs $(JOBS) --out '$(if $(OUT),$(OUT),grading-out/grades)'
 endif
 
 clean:  ## Remove the virtual environment and caches
