@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import math
 import os
 import re
@@ -31,7 +30,7 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -40,6 +39,7 @@ import pytest
 from autograder.spec import Manifest
 from quantkit import _wire
 from quantkit._compare import describe_mismatch
+from quantkit._refs import PublicCase, PublicMistake, Raised, read_refs
 
 __all__ = [
     "MAX_RESULT_BYTES",
@@ -208,65 +208,22 @@ class InProcessStudent:
 # ------------------------------------------------------------------------------------------- references
 
 
+# Every reference file, public or hidden, is decoded by quantkit._refs: ``Raised`` (a recorded exception,
+# in mistake outputs) is its type, a known mistake (with its outputs on the public cases) is its
+# PublicMistake, and a RefCase is its PublicCase plus ``raises`` and ``public``.
+RefMistake = PublicMistake
+
+
 @dataclass(frozen=True)
-class RefCase:
+class RefCase(PublicCase):
     """A case of a reference file, with its decoded arguments and expected output.
 
     ``raises`` is the exception class name when the solution raises on this case (then ``expected``
     is None), else None.
     """
 
-    id: str
-    question: str
-    call: str | None
-    value: str | None
-    args: tuple[Any, ...]
-    kwargs: Mapping[str, Any]
-    rtol: float
-    atol: float
-    note: str
-    expected: Any
     raises: str | None = None
     public: bool = False
-
-    @property
-    def name(self) -> str:
-        """The graded name this case exercises."""
-        return self.call if self.call is not None else str(self.value)
-
-
-@dataclass(frozen=True)
-class RefMistake:
-    """A known mistake as recorded in a reference file: its outputs on public cases (decoded)."""
-
-    id: str
-    questions: tuple[str, ...]
-    title: str
-    hint: str
-    outputs: Mapping[str, Any]
-
-
-def _decode_outcome(raw: Any) -> tuple[Any, str | None]:
-    """(value, raises) from a stored ``expected`` / mistake output."""
-    if isinstance(raw, dict) and set(raw) == {"__error__"}:
-        return None, str(raw["__error__"])
-    return _wire.decode(raw), None
-
-
-class Raised:
-    """A recorded outcome "the code raised ``exc_type``" (in mistake outputs)."""
-
-    def __init__(self, exc_type: str) -> None:
-        self.exc_type = exc_type
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Raised) and other.exc_type == self.exc_type
-
-    def __hash__(self) -> int:
-        return hash(self.exc_type)
-
-    def __repr__(self) -> str:
-        return f"Raised({self.exc_type!r})"
 
 
 @dataclass(frozen=True)
@@ -315,6 +272,22 @@ class Refs:
         raise KeyError(f"no case {case_id!r} in the reference file of {self.slug}")
 
 
+_MESSAGES = {
+    "missing": "reference file {path} is missing: run `quantgrade refs` to generate it",
+    "unreadable": "cannot read reference file {path}: {exc}",
+    "format": "{path} is not a reference file of format {format}",
+    "malformed": "{path} is not a valid reference file: {exc_type}: {exc}",
+    "undecodable": "{path} is not a valid reference file: {exc_type}: {exc}",
+}
+
+
+def _ref_case(case: PublicCase, public: bool) -> RefCase:
+    values = {f.name: getattr(case, f.name) for f in fields(case)}
+    if isinstance(case.expected, Raised):
+        values.update(expected=None, raises=case.expected.exc_type)
+    return RefCase(**values, public=public)
+
+
 def load_refs(path: str | os.PathLike[str], *, public: bool | None = None) -> Refs:
     """Read a reference file written by ``quantgrade refs``.
 
@@ -336,58 +309,14 @@ def load_refs(path: str | os.PathLike[str], *, public: bool | None = None) -> Re
     path = Path(path)
     if public is None:
         public = path.name != "hidden_refs.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"reference file {path} is missing: run `quantgrade refs` to generate it")
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"cannot read reference file {path}: {exc}") from exc
-    if not isinstance(raw, dict) or raw.get("format") != 1:
-        raise ValueError(f"{path} is not a reference file of format 1")
-    try:
-        cases = []
-        for c in raw["cases"]:
-            expected, raises = _decode_outcome(c["expected"])
-            cases.append(
-                RefCase(
-                    id=c["id"],
-                    question=c["question"],
-                    call=c.get("call"),
-                    value=c.get("value"),
-                    args=tuple(_wire.decode(a) for a in c.get("args", [])),
-                    kwargs={k: _wire.decode(v) for k, v in c.get("kwargs", {}).items()},
-                    rtol=float(c.get("rtol", 0.0)),
-                    atol=float(c.get("atol", 0.0)),
-                    note=str(c.get("note", "")),
-                    expected=expected,
-                    raises=raises,
-                    public=public,
-                )
-            )
-        mistakes = []
-        for m in raw.get("mistakes", []):
-            outputs = {}
-            for case_id, out in m.get("outputs", {}).items():
-                value, raises = _decode_outcome(out)
-                outputs[case_id] = Raised(raises) if raises is not None else value
-            mistakes.append(
-                RefMistake(
-                    id=m["id"],
-                    questions=tuple(m["questions"]),
-                    title=m["title"],
-                    hint=m["hint"],
-                    outputs=outputs,
-                )
-            )
-        return Refs(
-            slug=raw["slug"],
-            questions=raw["questions"],
-            all_cases=tuple(cases),
-            mistakes=tuple(mistakes),
-            public=public,
-        )
-    except (KeyError, TypeError, _wire.WireError) as exc:
-        raise ValueError(f"{path} is not a valid reference file: {type(exc).__name__}: {exc}") from exc
+    decoded = read_refs(path, messages=_MESSAGES)
+    return Refs(
+        slug=decoded.slug,
+        questions={qid: {"title": q.title, "names": list(q.names)} for qid, q in decoded.questions.items()},
+        all_cases=tuple(_ref_case(c, public) for c in decoded.cases),
+        mistakes=decoded.mistakes,
+        public=public,
+    )
 
 
 # --------------------------------------------------------------------------------------- test helpers
