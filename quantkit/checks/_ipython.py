@@ -25,7 +25,10 @@ def not_implemented_line(name: str | None) -> str:
             "not implemented yet: this cell — replace `raise NotImplementedError()` with your code "
             "and run it again"
         )
-    return f"not implemented yet: `{name}` — write it in the cell above and run this cell again"
+    return (
+        f"not implemented yet: `{name}` — write its body in the cell with `def {name}`, "
+        "run that cell, then this one again"
+    )
 
 
 def _raising_student_function(shell: Any, tb: TracebackType | None) -> tuple[bool, str | None]:

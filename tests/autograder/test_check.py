@@ -127,7 +127,8 @@ def test_kernel_shows_a_stub_as_one_line(tmp_path: Path) -> None:
     (error,) = nb.cells[2].outputs
     assert error.output_type == "error" and error.ename == "NotImplementedError"
     assert error.traceback == [
-        "not implemented yet: `quantize_uniform` — write it in the cell above and run this cell again"
+        "not implemented yet: `quantize_uniform` — write its body in the cell with `def quantize_uniform`, "
+        "run that cell, then this one again"
     ]
 
 

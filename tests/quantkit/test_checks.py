@@ -549,7 +549,8 @@ def test_ipython_not_implemented_is_one_polite_line(shell: Any, refs_dir: Path,
     result, out = _run(shell, capsys, code)
     assert isinstance(result.error_in_exec, NotImplementedError)
     assert out.strip() == (
-        "not implemented yet: `quantize_uniform` — write it in the cell above and run this cell again"
+        "not implemented yet: `quantize_uniform` — write its body in the cell with `def quantize_uniform`, "
+        "run that cell, then this one again"
     )
     _, out = _run(shell, capsys, "raise NotImplementedError()")
     assert out.strip().startswith("not implemented yet: this cell")
