@@ -19,8 +19,11 @@ $(STAMP): pyproject.toml autograder/pyproject.toml
 
 env: $(STAMP)  ## Create the virtual environment in .venv (if missing) and install everything
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)  ## Start JupyterLab on the course notebooks
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ROOT)
 
 lint: $(STAMP)  ## Run ruff over the whole repository
 	$(BIN)/ruff check .
