@@ -95,3 +95,23 @@ def test_a_failing_solution_is_reported(tmp_path: Path, capsys: pytest.CaptureFi
     assert refs.main(course=course, check=True) == 1
     err = capsys.readouterr().err
     assert "the solution of 00_toy does not run cleanly: q1_double (SyntaxError)" in err
+
+
+def test_committed_course_refs_are_current() -> None:
+    """Every notebook's committed public and hidden references are what `quantgrade refs` generates.
+
+    The course's refs are regenerated from the solution notebooks and every known mistake (a kernel
+    each), so this is the slowest test of the suite; it is what makes a stale reference file fail CI.
+    """
+    from autograder.spec import default_course
+
+    course = default_course(Path(__file__).resolve().parents[2])
+    assert course.slugs(), "the course has no notebooks"
+    for slug in course.slugs():
+        generated = refs.generate(course, slug)
+        assert generated.public == course.public_refs_path(slug).read_text(encoding="utf-8"), (
+            f"{slug}: public references are stale: run `make refs`"
+        )
+        assert generated.hidden == course.hidden_refs_path(slug).read_text(encoding="utf-8"), (
+            f"{slug}: hidden references are stale: run `make refs`"
+        )
