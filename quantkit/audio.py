@@ -10,8 +10,8 @@ PCM, 64-bit float and WAVE_FORMAT_EXTENSIBLE files (what sox and many editors wr
 
 Scaling convention, the one used by libsndfile, sox and Audacity: a ``B``-bit PCM integer ``k`` means
 ``k / 2**(B-1)``, so ``-1.0`` is the most negative code and the largest positive code is
-``1 - 2**-(B-1)``; writing rounds ``x * 2**(B-1)`` to the nearest integer and maps ``+1.0`` onto the
-largest code.
+``1 - 2**-(B-1)``; writing rounds ``x * 2**(B-1)`` to the nearest integer (ties to even, as
+libsndfile's ``lrint`` does) and maps ``+1.0`` onto the largest code.
 """
 
 from __future__ import annotations
@@ -154,8 +154,8 @@ def save_wav(path: str | os.PathLike[str], x: ArrayLike, rate: int, subtype: Sub
     rate : int
         Sample rate in Hz, a positive whole number.
     subtype : {"PCM_16", "PCM_24", "FLOAT"}, default "PCM_16"
-        ``PCM_16`` / ``PCM_24``: integers, ``round(x * 2**(B-1))`` with ``+1.0`` mapped to the largest
-        code (written with the standard library ``wave`` module). ``FLOAT``: 32-bit IEEE float
+        ``PCM_16`` / ``PCM_24``: integers, ``round(x * 2**(B-1))`` (ties to even) with ``+1.0`` mapped
+        to the largest code (written with the standard library ``wave`` module). ``FLOAT``: 32-bit IEEE float
         (float64 input is rounded to float32).
 
     Returns

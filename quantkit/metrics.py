@@ -202,7 +202,9 @@ def psnr(reference: ArrayLike, test: ArrayLike, data_range: float | None = None)
         The distance between the smallest and largest value the data can take. Default ``None``:
 
         * integer ``reference`` (e.g. uint8): the full range of its dtype, ``max - min`` of the dtype
-          (255 for uint8 and for int8, 65535 for uint16), as scikit-image does;
+          (255 for uint8 and for int8, 65535 for uint16). scikit-image's ``peak_signal_noise_ratio``
+          agrees for unsigned dtypes and for signed data with negative values, but for signed data
+          with no negative value it uses the dtype's maximum alone (127 for int8);
         * bool ``reference``: 1;
         * float ``reference``: **required**, there is no safe guess (pass ``1.0`` for images scaled to
           [0, 1], ``255.0`` for float images on the 0..255 scale). Omitting it raises ``ValueError``.

@@ -119,7 +119,7 @@ class QuantizerExplorer(_Explorer):
     bits : ipywidgets.IntSlider
         Bit depth, 1 to 10.
     x_max : ipywidgets.FloatSlider
-        Half-width of the symmetric input range ``[-x_max, x_max]``, 0.1 to 2.
+        Half-width of the symmetric, half-open input range ``[-x_max, x_max)``, 0.1 to 2.
     mode : ipywidgets.Dropdown
         ``"midrise"`` or ``"midtread"``.
     readout : ipywidgets.HTML
@@ -249,7 +249,7 @@ class QuantizerExplorer(_Explorer):
         for ax in self.axes:
             ax.relim()
             ax.autoscale_view()
-        self.axes[0].set_title(f"{n_bits}-bit {mode} quantizer on [−{x_max:.2f}, {x_max:.2f}]")
+        self.axes[0].set_title(f"{n_bits}-bit {mode} quantizer on [−{x_max:.2f}, {x_max:.2f})")
         self.axes[1].set_title("quantization error")
         self._render()
         value = sqnr_db(self.x, xq)

@@ -114,7 +114,8 @@ def _check_range(n_bits: Any, x_min: Any, x_max: Any) -> tuple[int, float, float
 def transfer_grid(n_bits: int, x_min: float, x_max: float) -> np.ndarray:
     """The input grid a transfer curve is drawn on: 25 % wider than ``[x_min, x_max]`` on each side.
 
-    Dense enough for at least 16 points per quantization step (between 2001 and 40001 points).
+    ``max(2001, 16 * 2**n_bits + 1)`` points, at most 40001. As the grid is 1.5 times as wide as the
+    range, that is at least 10 points per quantization step up to 11 bits, and fewer above.
 
     Parameters
     ----------
@@ -200,7 +201,8 @@ def transfer_curve(
     for edge in (lo, hi):
         top.axvline(edge, color=COLORS["guide"], linestyle=":", linewidth=1)
     top.set_ylabel("output Q(x)")
-    top.set_title(f"{n_bits}-bit {mode} quantizer on [{lo:g}, {hi:g}]")
+    # Half-open: x_max itself is outside the range (it clips onto the top level).
+    top.set_title(f"{n_bits}-bit {mode} quantizer on [{lo:g}, {hi:g})")
     top.legend(loc="upper left")
     if with_error:
         bottom = axs[1]
@@ -394,7 +396,10 @@ def spectrum(
 def spectrogram(
     x: ArrayLike, fs: float, ax: Axes | None = None, nperseg: int | None = None
 ) -> tuple[Figure, Axes]:
-    """Plot a spectrogram (power in dB over time and frequency) with a colour bar.
+    """Plot a spectrogram (power spectral density in dB over time and frequency) with a colour bar.
+
+    The power is ``scipy.signal.spectrogram``'s default density scaling (squared units per Hz), so the
+    colour bar reads dB per Hz.
 
     Parameters
     ----------
@@ -428,7 +433,7 @@ def spectrogram(
     fig, (a,) = _axes(ax, 1)
     top = float(np.max(power))
     mesh = a.pcolormesh(t, f, power, shading="nearest", vmin=top - 100.0, vmax=top, cmap="magma")
-    fig.colorbar(mesh, ax=a, label="power (dB)")
+    fig.colorbar(mesh, ax=a, label="power density (dB/Hz)")
     a.grid(False)
     a.set_xlabel("time (s)")
     a.set_ylabel("frequency (Hz)")

@@ -147,6 +147,15 @@ def test_pcm_rounds_to_the_nearest_code(tmp_path, subtype):
     assert np.max(np.abs(y[2:] - x[2:])) <= lsb / 2
 
 
+@pytest.mark.parametrize("subtype", ["PCM_16", "PCM_24"])
+def test_pcm_ties_round_to_even(tmp_path, subtype):
+    """As documented (like libsndfile's lrint): a value half-way between two codes goes to the even one."""
+    bits = BITS[subtype]
+    halves = np.array([0.5, 1.5, 2.5, -0.5, -1.5])  # in codes; exact in binary
+    y, _ = load_wav(save_wav(tmp_path / "x.wav", halves / 2.0 ** (bits - 1), 8000, subtype=subtype))
+    np.testing.assert_array_equal(y * 2.0 ** (bits - 1), [0.0, 2.0, 2.0, -0.0, -2.0])
+
+
 @pytest.mark.parametrize("shape", [(777,), (777, 2)])
 def test_float_round_trip(tmp_path, shape):
     """FLOAT stores float32: float32 values come back exactly, float64 within float32 rounding."""

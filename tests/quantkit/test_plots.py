@@ -84,6 +84,25 @@ def test_transfer_curve_draws_the_students_staircase_and_error(n_bits):
     assert f"{n_bits}-bit midrise" in axes[0].get_title()
 
 
+@pytest.mark.parametrize(("x_min", "x_max", "shown"), [(-1.0, 1.0, "[-1, 1)"), (0.0, 4.0, "[0, 4)")])
+def test_transfer_curve_title_shows_the_half_open_range(x_min, x_max, shown):
+    """The quantizer's range is [x_min, x_max): x_max itself clips onto the top level (notebook 01)."""
+    _fig, axes = plots.transfer_curve(midrise, 3, x_min, x_max)
+    assert axes[0].get_title() == f"3-bit midrise quantizer on {shown}"
+
+
+@pytest.mark.parametrize("n_bits", [1, 3, 7, 10, 11, 12, 16])
+def test_transfer_grid_density_is_as_documented(n_bits):
+    """max(2001, 16 L + 1) points (capped at 40001) over 1.5 times the range: >= 10 per step up to 11 bits."""
+    from quantkit.plots._figures import transfer_grid
+
+    x = transfer_grid(n_bits, -1.0, 1.0)
+    assert x.size == min(max(2001, 16 * 2**n_bits + 1), 40001)
+    assert x[0] == -1.5 and x[-1] == 1.5
+    per_step = np.count_nonzero((x >= -1.0) & (x < 1.0)) / 2**n_bits
+    assert (per_step >= 10) == (n_bits <= 11)
+
+
 def test_transfer_curve_into_given_axes_without_error_panel():
     """ax= is honoured; with_error=False gives one Axes back."""
     fig, ax = plt.subplots()
@@ -195,6 +214,21 @@ def test_spectrogram_has_a_colour_bar_and_follows_a_chirp():
     assert np.argmax(power[:, -1]) > np.argmax(power[:, 0])
     with pytest.raises(ValueError, match="at least 16 samples"):
         plots.spectrogram(np.zeros(8), fs)
+
+
+def test_spectrogram_colour_bar_is_a_power_density_in_db_per_hz():
+    """scipy's spectrogram defaults to density scaling (units**2 / Hz): 10 log10 of it is dB/Hz.
+
+    Reference: white noise of variance 1 sampled at fs has a one-sided density of 2 / fs per Hz
+    (its power spread evenly over 0..fs/2), i.e. 10 log10(2 / 8000) = -36.0 dB/Hz on average.
+    """
+    fs = 8000
+    x = np.random.default_rng(0).standard_normal(fs)
+    fig, ax = plots.spectrogram(x, fs)
+    assert fig.axes[1].get_ylabel() == "power density (dB/Hz)"
+    mesh = ax.collections[0]
+    power = np.asarray(mesh.get_array()).reshape(-1, mesh._coordinates.shape[1] - 1)[1:-1]  # no DC/Nyquist
+    assert 10 * np.log10(np.mean(10 ** (power / 10))) == pytest.approx(10 * np.log10(2 / fs), abs=0.3)
 
 
 # --- sampled_signal -------------------------------------------------------------------------------

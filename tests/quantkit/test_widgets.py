@@ -118,6 +118,13 @@ def test_update_changes_the_figure_and_the_readout():
     assert "midtread" in e.status
 
 
+def test_quantizer_title_shows_the_half_open_range():
+    """The range is [-x_max, x_max) as in notebook 01: x_max itself clips onto the top level."""
+    e = quantizer_explorer(quantize_uniform)
+    e.update(bits=4, x_max=0.5)
+    assert e.axes[0].get_title() == "4-bit midrise quantizer on [−0.50, 0.50)"
+
+
 def test_smaller_range_clips_the_test_signal():
     """With range ±0.5 a full-scale sine is clipped: SQNR drops although the step is finer."""
     e = quantizer_explorer(quantize_uniform)
