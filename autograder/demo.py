@@ -40,6 +40,17 @@ def _is_demo_student(name: str) -> bool:
     return name in FIXED_STUDENTS or name.startswith("mistake_")
 
 
+def _is_demo_folder(path: Path) -> bool:
+    """Whether ``path`` is a demo student's folder a previous build wrote, safe to remove.
+
+    A real folder (not a symbolic link, which may lead anywhere) with a demo student's name that
+    holds only notebook files: a folder with anything else in it is somebody's, not ours.
+    """
+    if path.is_symlink() or not path.is_dir() or not _is_demo_student(path.name):
+        return False
+    return all(f.suffix == ".ipynb" and f.is_file() and not f.is_symlink() for f in path.iterdir())
+
+
 def _is_solution(cell: NotebookNode) -> bool:
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution", False))
 
@@ -112,8 +123,8 @@ def build_demo_class(out: str | Path, course: Course | None = None) -> list[Path
     ----------
     out : str or Path
         Folder to write. Created if missing; if it exists it may hold only demo student folders
-        (``alice_correct``, ``mistake_*``, ...: a previous demo class), which are all removed first,
-        so no stale submission survives.
+        (``alice_correct``, ``mistake_*``, ...: a previous demo class, each a real folder holding
+        only ``.ipynb`` files), which are all removed first, so no stale submission survives.
     course : autograder.spec.Course, optional
         The course; default :func:`autograder.spec.default_course`.
 
@@ -136,7 +147,7 @@ def build_demo_class(out: str | Path, course: Course | None = None) -> list[Path
         raise ValueError(f"the course at {course.root} has no notebooks (solutions/ with a manifest)")
     classes = {slug: _students(course, slug) for slug in slugs}
     if out.is_dir():
-        strangers = sorted(p.name for p in out.iterdir() if not (p.is_dir() and _is_demo_student(p.name)))
+        strangers = sorted(p.name for p in out.iterdir() if not _is_demo_folder(p))
         if strangers:
             raise ValueError(
                 f"{out} holds files that are not demo submissions ({', '.join(strangers[:5])}); "

@@ -7,6 +7,10 @@ For each notebook the solution runs in a kernel (the same machinery as grading),
   ``course.public_refs_path(slug)`` (``quantkit/checks/refs/<slug>.json``, shipped to students);
 - hidden cases to ``course.hidden_refs_path(slug)`` (``autograder/course/<slug>/hidden_refs.json``).
 
+The solution must run without any error. A known mistake's variant runs the same way, except that
+cells after the one the mistake edits may raise (a mistake naturally breaks the cells that use its
+result); no cell of either may time out or kill the kernel.
+
 The layout is the one of ``docs/architecture.md``. The files are canonical (sorted keys, fixed
 indentation, wire-encoded values), so regenerating them gives the same bytes; ``check=True``
 compares instead of writing, which is how a test proves the committed references are current.
@@ -95,7 +99,20 @@ def render(doc: dict[str, Any]) -> str:
     return json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=True, allow_nan=False) + "\n"
 
 
-def _run_solution(supply: KernelSupply, nb: nbformat.NotebookNode, label: str, *, more: bool) -> Any:
+def _run_solution(
+    supply: KernelSupply,
+    nb: nbformat.NotebookNode,
+    label: str,
+    *,
+    more: bool,
+    errors_allowed_after: int | None = None,
+) -> Any:
+    """Run ``nb`` in a fresh kernel and return the kernel, or raise :class:`RefsError`.
+
+    Every code cell must run cleanly, except that, when ``errors_allowed_after`` is a cell index,
+    cells after that one may raise (status ``error``). A timeout or a dead kernel always fails: what
+    follows would depend on the machine's load, not on the notebook.
+    """
     kernel = supply.take(more=more)
     try:
         kernel.wait_ready()
@@ -103,12 +120,30 @@ def _run_solution(supply: KernelSupply, nb: nbformat.NotebookNode, label: str, *
     except Exception:
         kernel.shutdown()
         raise
-    failed = [c for c in run.cells if c.status not in ("ok", "skipped")]
+    failed = [
+        c
+        for c in run.cells
+        if c.status not in ("ok", "skipped")
+        and not (errors_allowed_after is not None and c.status == "error" and c.index > errors_allowed_after)
+    ]
     if failed:
         kernel.shutdown()
-        what = ", ".join(f"{c.grade_id or f'cell {c.index + 1}'} ({c.ename or c.status})" for c in failed)
+        # An interrupted cell reports KeyboardInterrupt: name the status then, the exception otherwise.
+        reasons = [c.ename if c.status == "error" and c.ename else c.status for c in failed]
+        what = ", ".join(
+            f"{c.grade_id or f'cell {c.index + 1}'} ({r})" for c, r in zip(failed, reasons, strict=True)
+        )
         raise RefsError(f"{label} does not run cleanly: {what}")
     return kernel
+
+
+def _cell_index(nb: nbformat.NotebookNode, grade_id: str) -> int:
+    """Index of the (one) cell with nbgrader grade id ``grade_id``."""
+    return next(
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
+    )
 
 
 def generate(
@@ -141,8 +176,14 @@ def generate(
     Raises
     ------
     RefsError
-        If the solution or a mistake variant does not run cleanly, or a case cannot be evaluated
-        (the solution's function is missing, times out or returns something the wire refuses).
+        If the solution does not run cleanly (any cell raises, times out or kills the kernel), or a
+        case cannot be evaluated on it (the function is missing, times out or returns something the
+        wire refuses); or if a mistake variant fails in its edited cell or before it, or any of its
+        cells times out or kills the kernel. Cells after a mistake's edited cell may raise: a
+        mistake naturally breaks the cells that use its result, and its outcomes on the cases are
+        recorded as usual (an exception as ``{"__error__": "<ExcType>"}``).
+    MistakeError
+        If a mistake does not apply to the solution notebook.
     """
     limits = limits or Limits()
     sandbox = sandbox if sandbox is not None else get_sandbox(limits)
@@ -186,8 +227,16 @@ def generate(
 
     def _record(mistake: Mistake) -> dict[str, Any]:
         variant = apply_mistake(solution, mistake)
+        # A mistake naturally breaks later cells that use what it got wrong (a plot, a narrative
+        # example): those may raise. The edited cell and the ones before it must still run.
         with KernelSupply(limits=limits, sandbox=sandbox, prestart=False) as own:
-            kernel = _run_solution(own, variant, f"mistake {mistake.id} of {slug}", more=False)
+            kernel = _run_solution(
+                own,
+                variant,
+                f"mistake {mistake.id} of {slug}",
+                more=False,
+                errors_allowed_after=_cell_index(variant, mistake.cell),
+            )
         try:
             student = KernelStudent(kernel)
             outputs = {c.id: _outcome(student, c) for c in public_cases if c.question in mistake.questions}
@@ -228,7 +277,7 @@ def _select(course: Course, slugs: Iterable[str] | None) -> list[str]:
     known = course.slugs()
     if slugs is None:
         return known
-    chosen = list(slugs)
+    chosen = list(dict.fromkeys(slugs))  # a notebook named twice is generated once
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise RefsError(f"unknown notebook(s) {unknown}; the course has {known}")

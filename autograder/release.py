@@ -240,20 +240,41 @@ def read_source(path: str | Path) -> NotebookNode:
 
 
 def _defined_names(source: str) -> set[str]:
-    """Names a code cell defines at top level (functions, classes, assignments, imports)."""
+    """Names a code cell defines at top level (functions, classes, assignments, imports).
+
+    Names bound only inside a function, class or lambda body, or as a comprehension's loop
+    variable, are local to it: they do not define anything in the notebook's namespace.
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(child.name)  # its body is a scope of its own
+            elif isinstance(child, ast.Lambda):
+                continue
+            elif isinstance(child, ast.comprehension):  # the loop target is local; a walrus is not
+                for part in (child.iter, *child.ifs):
+                    visit_expr(part)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            elif isinstance(child, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in child.names)
+            else:
+                visit(child)
+
+    def visit_expr(expr: ast.AST) -> None:
+        if isinstance(expr, ast.Name) and isinstance(expr.ctx, ast.Store):
+            names.add(expr.id)
+        else:
+            visit(expr)
+
+    visit(tree)
     return names
 
 

@@ -126,6 +126,29 @@ def test_refuses_to_overwrite_a_folder_that_is_not_a_demo_class(tmp_path: Path, 
     assert sorted(p.name for p in out.iterdir()) == sorted([stranger, "blank"])
 
 
+@pytest.mark.parametrize("intruder", ["file", "symlink"])
+def test_a_demo_named_folder_holding_other_things_is_not_removed(tmp_path: Path, intruder: str) -> None:
+    """Only folders a demo build could have written are removed: nothing of the user's is lost."""
+    out = tmp_path / "subs"
+    (out / "blank").mkdir(parents=True)
+    (out / "blank" / "00_toy.ipynb").write_text("{}", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "00_toy.ipynb").write_text("keep me", encoding="utf-8")
+    if intruder == "file":  # a student's folder that happens to have a demo name
+        (out / "alice_correct").mkdir()
+        (out / "alice_correct" / "notes.txt").write_text("keep me", encoding="utf-8")
+    else:  # a link to a folder of notebooks somewhere else
+        (out / "alice_correct").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ValueError, match=r"holds files that are not demo submissions \(alice_correct\)"):
+        demo.build_demo_class(out, TOY_COURSE)
+    assert sorted(p.name for p in out.iterdir()) == ["alice_correct", "blank"]
+    assert (out / "blank" / "00_toy.ipynb").read_text(encoding="utf-8") == "{}"
+    assert (elsewhere / "00_toy.ipynb").read_text(encoding="utf-8") == "keep me"
+    if intruder == "file":
+        assert (out / "alice_correct" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
 def test_main_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert demo.main(out=tmp_path / "d", course=TOY_COURSE) == 0
     out = capsys.readouterr().out

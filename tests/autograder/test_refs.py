@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from autograder import refs
+from autograder.kernel import Limits
 from autograder.spec import Course
 from autograder.testing import load_refs
 
@@ -81,6 +84,15 @@ def test_check_mode_reports_stale_and_missing_files(
     assert refs.main(course=course, check=True) == 0
 
 
+def test_a_notebook_named_twice_is_generated_once(
+    generated: refs.RefsText, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(refs, "generate", lambda course, slug, **kw: calls.append(slug) or generated)
+    assert refs.main(course=TOY_COURSE, slugs=["00_toy", "00_toy"], check=True) == 0
+    assert calls == ["00_toy"]
+
+
 def test_unknown_slug(capsys: pytest.CaptureFixture[str]) -> None:
     assert refs.main(course=TOY_COURSE, slugs=["99_nope"], check=True) == 1
     assert "unknown notebook(s) ['99_nope']" in capsys.readouterr().err
@@ -115,3 +127,94 @@ def test_committed_course_refs_are_current() -> None:
         assert generated.hidden == course.hidden_refs_path(slug).read_text(encoding="utf-8"), (
             f"{slug}: hidden references are stale: run `make refs`"
         )
+
+
+def _insert_cell(course: Course, after: str, source: str) -> None:
+    """Insert an ungraded code cell (narrative code) after the cell with grade id ``after``."""
+    path = course.solution_path("00_toy")
+    nb = nbformat.read(path, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == after)
+    nb.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, path)
+
+
+def _set_mistakes(course: Course, body: str, *, keep: bool) -> None:
+    """Write the copied toy's mistakes.py: the toy's catalogue (``keep``) or none, then ``body``."""
+    path = course.spec_path("00_toy", "mistakes.py")
+    empty = "from autograder.spec import Mistake\n\nMISTAKES: list[Mistake] = []\n"
+    head = path.read_text(encoding="utf-8") if keep else empty
+    path.write_text(head + body, encoding="utf-8")
+
+
+# A narrative cell after q1 that uses double(): slicing needs an int (double_float breaks it) and
+# double of an array needs array arithmetic (double_int_only below breaks it).
+_NARRATIVE = (
+    "first_six = list(range(10))[: double(3)]\n"
+    "doubled = double(np.array([1, 2]))\n"
+    "print(first_six, doubled)\n"
+)
+
+_DOUBLE_INT_ONLY = """
+MISTAKES.append(
+    Mistake(
+        id="double_int_only",
+        questions=("q1",),
+        cell="q1_double",
+        old="return 2 * x",
+        new="return 2 * int(x)",
+        title="converts to int",
+        hint="x may be an array.",
+    )
+)
+"""
+
+
+def test_a_mistake_may_break_later_cells(tmp_path: Path, generated: refs.RefsText) -> None:
+    """Cells after a mistake's own cell may raise; its outputs on the cases are recorded as usual."""
+    course = _copy_toy(tmp_path)
+    _insert_cell(course, "q1_double_tests", _NARRATIVE)
+    _set_mistakes(course, _DOUBLE_INT_ONLY, keep=True)
+    text = refs.generate(course, "00_toy")
+    # The narrative cell changes no outcome: the hidden file, and the public one without the added
+    # mistake, are byte for byte the committed toy files (which double_float now breaks in that cell).
+    assert text.hidden == generated.hidden
+    public = json.loads(text.public)
+    added = public["mistakes"].pop()
+    assert refs.render(public) == generated.public
+    # double(3) = 2 * int(3) = 6; int() of a 3-element array raises TypeError, recorded as such.
+    assert added["id"] == "double_int_only"
+    assert added["outputs"] == {"q1_int_scalar": 6, "q1_float_array": {"__error__": "TypeError"}}
+
+
+def test_the_solution_must_run_without_any_error(tmp_path: Path) -> None:
+    course = _copy_toy(tmp_path)
+    _insert_cell(course, "q1_double_tests", "list(range(10))[: double(3.0)]\n")  # 6.0 is no slice index
+    _set_mistakes(course, "", keep=False)
+    with pytest.raises(
+        refs.RefsError, match=r"the solution of 00_toy does not run cleanly: cell 6 \(TypeError\)"
+    ):
+        refs.generate(course, "00_toy")
+
+
+def test_a_mistake_must_not_break_its_own_cell(tmp_path: Path) -> None:
+    course = _copy_toy(tmp_path)
+    body = (
+        'MISTAKES.append(Mistake(id="answer_name", questions=("q3",), cell="q3_answer", '
+        'old="2 ** 10", new="two ** 10", title="t", hint="h"))\n'
+    )
+    _set_mistakes(course, body, keep=False)
+    with pytest.raises(
+        refs.RefsError, match=r"mistake answer_name of 00_toy does not run cleanly: q3_answer \(NameError\)"
+    ):
+        refs.generate(course, "00_toy")
+
+
+def test_a_mistake_must_not_hang_a_later_cell(tmp_path: Path) -> None:
+    """A timeout is never tolerated: what the cells after it define would depend on the machine's load."""
+    course = _copy_toy(tmp_path)
+    _insert_cell(course, "q1_double_tests", "while double(1) != 2:\n    pass\n")
+    _set_mistakes(course, _DOUBLE_INT_ONLY.replace('"return 2 * int(x)"', '"return 2 * x + 1"'), keep=False)
+    with pytest.raises(
+        refs.RefsError, match=r"mistake double_int_only of 00_toy does not run cleanly: cell 6 \(timeout\)"
+    ):
+        refs.generate(course, "00_toy", limits=Limits(cell_timeout=2.0))

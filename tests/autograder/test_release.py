@@ -313,10 +313,15 @@ def _edit_cell(course: Course, gid: str, **changes: object) -> None:
          'needs a hidden-tests block calling hidden_score("00_toy", "q1", globals())'),
         ("q1_double", {"source": "def twice(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n"
          "    ### END SOLUTION"}, "graded name 'double' is not defined in any code cell"),
+        ("q3_answer", {"source": "def compute():\n    ### BEGIN SOLUTION\n    answer = 2 ** 10\n"
+         "    ### END SOLUTION\n    return answer"}, "graded name 'answer' is not defined in any code cell"),
+        ("q3_answer", {"source": "### BEGIN SOLUTION\npowers = [answer for answer in (2 ** 10,)]\n"
+         "### END SOLUTION"}, "graded name 'answer' is not defined in any code cell"),
         ("setup", {"grade": True, "points": 1}, "cell 'setup' is graded (1 points) but no manifest question"),
     ],
     ids=["points", "missing-grade-id", "not-a-grade-cell", "answer-not-solution",
-         "hidden-block-wrong-question", "graded-name-missing", "graded-cell-without-question"],
+         "hidden-block-wrong-question", "graded-name-missing", "graded-name-only-local",
+         "graded-name-only-comprehension-variable", "graded-cell-without-question"],
 )  # fmt: skip
 def test_manifest_and_notebook_disagreement_is_reported(
     toy_copy: Course, gid: str, changes: dict[str, object], expected: str
@@ -394,3 +399,22 @@ def test_repository_notebooks_are_exactly_what_release_produces(capsys: pytest.C
     assert status == 0, capsys.readouterr().out
     released = sorted(p.stem for p in course.notebooks_dir.glob("*.ipynb"))
     assert released == slugs
+
+
+def test_defined_names_are_the_cells_top_level_bindings() -> None:
+    source = (
+        "import numpy.linalg as la, os.path\n"
+        "from math import pi as PI\n"
+        "a, (b, c) = 1, (2, 3)\n"
+        "for i in range(3):\n    total = i\n"
+        "with open(__file__) as handle:\n    pass\n"
+        "if True:\n    flag = 1\n"
+        "kept = [y for x in range(3) if (y := x)]\n"
+        "def f(arg):\n    inner = arg\n    return inner\n"
+        "class K:\n    attr = 1\n"
+        "g = lambda z: z\n"
+        "%matplotlib inline\n"
+    )
+    assert release._defined_names(source) == {
+        "la", "os", "PI", "a", "b", "c", "i", "total", "handle", "flag", "kept", "y", "f", "K", "g",
+    }  # fmt: skip
