@@ -341,7 +341,9 @@ def default_course(root: str | os.PathLike[str] | None = None) -> Course:
     """The course of this repository.
 
     ``root`` defaults to ``$QUANTGRADE_ROOT``, else the first folder upwards from the current one
-    that holds ``solutions/``, else the repository this package sits in (an editable install).
+    that holds ``solutions/``, else the repository this package sits in (an editable install). The
+    specs and public references are the root's own ``autograder/course`` and ``quantkit/checks/refs``
+    when it has them, else the installed packages'.
     """
     if root is None:
         root = os.environ.get("QUANTGRADE_ROOT")
@@ -355,7 +357,17 @@ def default_course(root: str | os.PathLike[str] | None = None) -> Course:
                 "cannot find the course folder (one with solutions/ and autograder/); "
                 "run from the repository or set QUANTGRADE_ROOT"
             )
-    return Course(root=Path(root).resolve())
+    root = Path(root).resolve()
+    # A course folder that carries its own specs and public references (a checkout of this repository)
+    # uses them, not the installed packages' copies: otherwise `--root other-checkout` would mix that
+    # checkout's solutions with this installation's specs, and `refs` would write into site-packages.
+    spec_dir = root / "autograder" / "course"
+    public_dir = root / "quantkit" / "checks" / "refs"
+    return Course(
+        root=root,
+        spec_dir=spec_dir if spec_dir.is_dir() else PACKAGE_DIR / "course",
+        public_refs_dir=public_dir if public_dir.is_dir() else None,
+    )
 
 
 def _load_module(path: Path) -> ModuleType:

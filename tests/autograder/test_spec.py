@@ -164,7 +164,20 @@ def test_default_course_is_this_repository(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_default_course_honours_quantgrade_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("QUANTGRADE_ROOT", str(tmp_path))
-    assert default_course().root == tmp_path.resolve()
+    course = default_course()
+    assert course.root == tmp_path.resolve()
+    # No specs or references of its own: the installed packages' are used.
+    assert course.spec_dir == Path(__file__).resolve().parents[2] / "autograder" / "course"
+    assert course.public_refs_dir is None
+
+
+def test_another_checkout_uses_its_own_specs_and_references(tmp_path: Path) -> None:
+    """`--root other-checkout` must not mix that checkout's solutions with this installation's specs."""
+    (tmp_path / "autograder" / "course").mkdir(parents=True)
+    (tmp_path / "quantkit" / "checks" / "refs").mkdir(parents=True)
+    course = default_course(tmp_path)
+    assert course.spec_dir == tmp_path.resolve() / "autograder" / "course"
+    assert course.public_dir == tmp_path.resolve() / "quantkit" / "checks" / "refs"
 
 
 def test_default_course_outside_a_course_says_how_to_fix(
