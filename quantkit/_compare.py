@@ -33,7 +33,8 @@ def describe_mismatch(
         The reference result.
     rtol, atol : float, default 0.0
         Float values match where ``|got - expected| <= atol + rtol * |expected|``; 0 and 0 means
-        exactly equal. Integer and bool values always compare exactly.
+        exactly equal. An infinite expected value is matched by the same infinity only. Integer and
+        bool values always compare exactly.
     show_values : bool, default True
         False leaves expected values out of the sentence (for hidden cases): it then only counts the
         differing values.
@@ -215,7 +216,8 @@ def _compare_values(
         both_nan = np.isnan(g) & np.isnan(e)
         with np.errstate(invalid="ignore", over="ignore"):
             diff = np.abs(g - e)
-            close = (g == e) | (diff <= atol + rtol * np.abs(e))
+            # Only inf matches inf: rtol * |inf| is inf and would otherwise accept any value.
+            close = (g == e) | (np.isfinite(e) & (diff <= atol + rtol * np.abs(e)))
         ok = both_nan | close
     elif kind in "iu":
         ok = got == expected

@@ -359,7 +359,10 @@ def _decode_array(body: Any, budget: list[int]) -> np.ndarray:
             f"an array of shape {tuple(shape)} and dtype {dtype} needs {nbytes} bytes, got {len(raw)}"
         )
     budget[0] -= nbytes
-    return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+    try:
+        return np.frombuffer(raw, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+    except ValueError as exc:  # an empty array whose shape numpy cannot make, e.g. [0, 2**64]
+        raise WireError(f"array shape {_short(shape)} refused: {exc}") from None
 
 
 def _unb64(text: Any) -> bytes:

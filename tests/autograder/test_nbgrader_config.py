@@ -34,15 +34,34 @@ def test_config_file_sets_stub_timeout_layout_and_grading_mode(
 
 def test_importing_the_module_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QUANTKIT_GRADING", raising=False)
-    module = importlib.import_module("autograder.nbgrader_config")
+    # reload: a module imported earlier in the session would otherwise not run again at all
+    module = importlib.reload(importlib.import_module("autograder.nbgrader_config"))
     assert "QUANTKIT_GRADING" not in os.environ
     assert module.CODE_STUB == release.CODE_STUB  # the literal copy agrees with release's stub
 
 
 def test_docstring_says_how_to_use_it_and_that_it_is_not_tamper_proof() -> None:
     text = CONFIG.read_text(encoding="utf-8")
-    assert "--config" in text and "nbgrader_config.py" in text
+    # Both documented ways: the copied nbgrader_config.py, and the path given in place.
+    assert "cp " in text and "mycourse/nbgrader_config.py" in text
+    assert "--JupyterApp.config_file=/path/to/autograder/nbgrader_config\n" in text
     assert "Not tamper-proof" in text and "quantgrade grade" in text
+
+
+def test_the_documented_in_place_option_loads_the_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``--JupyterApp.config_file=<path without .py>``, as the module docstring says, really loads
+    this configuration into nbgrader's autograde app."""
+    from nbgrader.apps import AutogradeApp
+
+    monkeypatch.setenv("QUANTKIT_GRADING", "0")  # restored after the test
+    monkeypatch.chdir(tmp_path)  # no nbgrader_config.py here for nbgrader to find by itself
+    app = AutogradeApp()
+    app.initialize([f"--JupyterApp.config_file={CONFIG.with_suffix('')}"])
+    assert app.config.ClearSolutions.code_stub == {"python": release.CODE_STUB}
+    assert app.config.Execute.timeout == 30
+    assert os.environ["QUANTKIT_GRADING"] == "1"
 
 
 def test_config_is_shipped_as_package_data() -> None:

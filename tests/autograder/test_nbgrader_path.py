@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 import autograder
-from autograder import demo, release
+from autograder import demo, grade, release
 from autograder.nbgrader_hook import SPEC_DIR_ENV
 from autograder.spec import Course, default_course
 
@@ -118,7 +118,6 @@ def _submissions() -> dict[str, nbformat.NotebookNode]:
 
 
 def test_autograde_scores_match_the_hardened_grader(nbgrader_course: Path, tmp_path: Path) -> None:
-    grade = pytest.importorskip("autograder.grade", reason="the engine's autograder.grade is not there yet")
     from nbgrader.api import Gradebook
 
     submitted = nbgrader_course / "submitted"

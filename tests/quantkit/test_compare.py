@@ -110,6 +110,16 @@ def test_infinities_match_themselves_only() -> None:
     assert describe_mismatch(np.array([np.inf, np.inf]), expected) is not None
 
 
+@pytest.mark.parametrize("got", [1.0, 1e308, -np.inf, np.nan])
+def test_a_relative_tolerance_does_not_stretch_to_infinity(got: float) -> None:
+    # rtol * |inf| is inf, so `diff <= atol + rtol * |expected|` alone would accept any value
+    # (even -inf) where inf is expected; only inf itself may match inf.
+    assert describe_mismatch(got, np.inf, rtol=1e-9) is not None
+    expected = np.array([np.inf, 2.0])
+    assert describe_mismatch(np.array([got, 2.0]), expected, rtol=1e-9, atol=1e-9) is not None
+    assert describe_mismatch(expected.copy(), expected, rtol=1e-9) is None
+
+
 def test_tolerances() -> None:
     expected = np.array([1.0, 100.0])
     got = np.array([1.0 + 1e-9, 100.0 + 1e-6])

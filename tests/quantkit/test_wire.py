@@ -123,7 +123,8 @@ def test_dumps_is_canonical() -> None:
 
 
 def test_signal_round_trip() -> None:
-    signals = pytest.importorskip("quantkit.signals")
+    from quantkit import signals
+
     s = signals.sine(5.0, amplitude=0.5)
     assert encode(s) == {"__signal__": s.to_spec()}
     assert loads(dumps(s)) == s
@@ -211,3 +212,12 @@ def test_huge_declared_shape_is_refused_before_decoding() -> None:
 
 def test_wire_error_is_a_value_error() -> None:
     assert issubclass(WireError, ValueError)
+
+
+@pytest.mark.parametrize("shape", [[0, 2**64], [0, 2**62, 2**62]])
+def test_empty_array_with_impossible_shape_is_a_wire_error(shape: list[int]) -> None:
+    # No data, so the byte limit passes; numpy itself cannot make such a shape. Callers (the kernel
+    # proxy, the in-process student) catch WireError only, so numpy's own ValueError must not leak.
+    text = json.dumps({"__ndarray__": {"dtype": "<f8", "shape": shape, "data": ""}})
+    with pytest.raises(WireError, match="shape"):
+        loads(text)
