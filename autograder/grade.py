@@ -361,16 +361,25 @@ def collect_submissions(
     """The submissions in ``paths``: folders are searched (:func:`find_submissions`), files taken as given.
 
     A student's notebook found twice (a file and its folder both given) counts once, the first time.
+    Another file for the same student and notebook (two folders that both hold ``alice/``) is
+    skipped too, since rows are keyed by student and notebook, but with a line on stderr.
     """
     found: list[Submission] = []
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], Path] = {}
     for p in _as_list(paths):
         p = Path(p)
         subs = find_submissions(p, course) if p.is_dir() else [submission_from_path(p)]
         for sub in subs:
-            if (sub.student, sub.slug) not in seen:
-                seen.add((sub.student, sub.slug))
+            key = (sub.student, sub.slug)
+            if key not in seen:
+                seen[key] = sub.path.absolute()
                 found.append(sub)
+            elif seen[key] != sub.path.absolute():
+                print(
+                    f"quantgrade grade: skipping {sub.path}: {sub.student}'s {sub.slug} was already "
+                    f"found at {seen[key]}",
+                    file=sys.stderr,
+                )
     return found
 
 

@@ -238,6 +238,15 @@ def _kernel_env(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, str
     return env
 
 
+def _child_pids(pid: int) -> list[int]:
+    """The direct children of process ``pid`` (Linux ``/proc``; empty where it cannot be read)."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(p) for p in text.split() if p.isdigit()]
+
+
 class Kernel:
     """An ipykernel process for one submission (see the module docstring).
 
@@ -272,6 +281,7 @@ class Kernel:
         self.output_bytes = 0
         self.truncated = False
         self._output: list[str] = []
+        self._kept_bytes = 0
         self._ready = False
         self._died_reason = ""
 
@@ -435,6 +445,18 @@ class Kernel:
         if self.proc is None:
             return
         self._died_reason = self._died_reason or reason
+        if self.proc.poll() is None and self.sandbox_kind == "bubblewrap":
+            # bwrap's child, the sandbox's init, runs in a session of its own (--new-session), so
+            # killpg below misses it; and were bwrap killed first, that child would be orphaned and
+            # stay a zombie ("[bwrap] <defunct>") under a host init that may never reap it. Kill the
+            # child first: bwrap then reaps it and exits by itself, and the PID namespace goes with it.
+            children = _child_pids(self.proc.pid)
+            for child in children:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(child, signal.SIGKILL)
+            if children:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.proc.wait(timeout=2)
         if self.proc.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -466,17 +488,20 @@ class Kernel:
     # -- execution ----------------------------------------------------------------------------------
 
     def _keep_output(self, text: str) -> None:
-        size = len(text.encode("utf-8", "replace"))
-        self.output_bytes += size
+        data = text.encode("utf-8", "replace")
+        self.output_bytes += len(data)
         if self.truncated:
             return
-        kept = sum(len(t) for t in self._output)
-        room = self.limits.output_cap - kept
-        if size > room:
-            self._output.append(text[: max(room, 0)])
+        # Count bytes, as the cap is in bytes (characters let non-ASCII output run up to 4 times
+        # over it), and keep a running total rather than re-adding every kept piece per message.
+        room = self.limits.output_cap - self._kept_bytes
+        if len(data) > room:
+            self._output.append(data[: max(room, 0)].decode("utf-8", "ignore"))
+            self._kept_bytes = self.limits.output_cap
             self.truncated = True
         else:
             self._output.append(text)
+            self._kept_bytes += len(data)
 
     @property
     def output(self) -> str:

@@ -154,22 +154,37 @@ def read_submission(path: str | os.PathLike[str], *, max_bytes: int = MAX_NOTEBO
     Raises
     ------
     SubmissionError
-        If it is missing, empty, too large, not UTF-8, not JSON or not a Jupyter notebook.
+        If it is missing, a symbolic link (or in a linked folder), empty, too large, not UTF-8,
+        not JSON or not a Jupyter notebook.
     """
     path = Path(path)
+    # A link could hand in someone else's notebook, or the solution: a student folder unpacked from
+    # an archive can hold one, so neither the file nor its folder may be a symbolic link.
+    if path.is_symlink() or path.parent.is_symlink():
+        raise SubmissionError(f"{path.name} is a symbolic link (or lies in one), not a notebook file")
     if not path.is_file():
         raise SubmissionError(f"{path.name} is not a file")
-    size = path.stat().st_size
-    if size == 0:
-        raise SubmissionError("the file is empty")
-    if size > max_bytes:
-        raise SubmissionError(f"the file is {size} bytes, larger than the limit of {max_bytes}")
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise SubmissionError("the file is not a notebook (it is not UTF-8 text)") from None
+        # O_NOFOLLOW: the file cannot be swapped for a link between the check above and this read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise SubmissionError(f"the file cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            raise SubmissionError("the file is empty")
+        if size > max_bytes:
+            raise SubmissionError(f"the file is {size} bytes, larger than the limit of {max_bytes}")
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise SubmissionError(f"the file cannot be read ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise SubmissionError(f"the file is larger than the limit of {max_bytes} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SubmissionError("the file is not a notebook (it is not UTF-8 text)") from None
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError):

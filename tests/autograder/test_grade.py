@@ -217,3 +217,19 @@ def test_progress_prints_plain_lines_when_not_a_terminal(
 def test_collect_takes_files_as_given_and_searches_folders(class_dir: Path) -> None:
     subs = grade.collect_submissions([class_dir / "alice" / "00_toy.ipynb", class_dir], TOY_COURSE)
     assert [s.student for s in subs] == ["alice", "bob", "carol", "dave", "eve", "frank", "gina", "hugo"]
+
+
+def test_collect_says_when_a_second_file_for_the_same_student_is_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Two sections that both have an "alice": rows are keyed by student and notebook, so only the
+    # first can be graded, but the other must not vanish without a word.
+    for section in ("a", "b"):
+        (tmp_path / section / "alice").mkdir(parents=True)
+        (tmp_path / section / "alice" / "00_toy.ipynb").write_text("{}", encoding="utf-8")
+    first = tmp_path / "a" / "alice" / "00_toy.ipynb"
+    subs = grade.collect_submissions([first, tmp_path / "a", tmp_path / "b"], TOY_COURSE)
+    assert [s.path for s in subs] == [first]
+    err = capsys.readouterr().err
+    assert err.count("skipping") == 1
+    assert str(tmp_path / "b" / "alice" / "00_toy.ipynb") in err and "already found" in err

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.kernel import Kernel, KernelSupply, Limits, get_sandbox, is_test_cell
+from autograder.kernel import Kernel, KernelSupply, Limits, _child_pids, get_sandbox, is_test_cell
 
 pytestmark = pytest.mark.slow
 
@@ -104,6 +105,21 @@ def test_output_cap_truncates_and_says_so(sandbox) -> None:
     assert any("only the first 2000 were kept" in note for note in run.notes)
 
 
+def test_output_cap_counts_bytes_not_characters(sandbox) -> None:
+    # No kernel is started: _keep_output is what execute() calls for every piece of output.
+    k = Kernel(limits=FAST, sandbox=sandbox)
+    try:
+        k._keep_output("é" * 600)  # 1200 bytes, fits
+        k._keep_output("ü" * 600)  # 1200 more: over the 2000-byte cap
+        k._keep_output("more")
+    finally:
+        k.shutdown()
+    assert k.truncated
+    assert len(k.output.encode("utf-8")) == FAST.output_cap
+    assert k.output == "é" * 600 + "ü" * 400
+    assert k.output_bytes == 2404
+
+
 def test_run_notebook_skips_test_cells_and_carries_on_after_errors(kernel: Kernel) -> None:
     nb = new_notebook(
         cells=[
@@ -170,3 +186,34 @@ def test_shutdown_removes_its_own_workdir(sandbox) -> None:
     k.shutdown()
     assert not workdir.exists()
     assert not k.alive
+
+
+def _proc_state(pid: int) -> str | None:
+    """The state letter of process ``pid`` (``Z`` for a zombie), or None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.parametrize("how", ["shutdown", "timeout"])
+def test_stopping_a_sandboxed_kernel_leaves_no_zombie(sandbox, how: str) -> None:
+    # bwrap's child (the sandbox's init) runs in its own session; killing bwrap before it orphaned
+    # the child, which stayed a "[bwrap] <defunct>" zombie under the host's init.
+    if getattr(sandbox, "kind", "") != "bubblewrap":
+        pytest.skip("only bubblewrap runs the kernel under a sandbox init")
+    k = Kernel(limits=FAST, sandbox=sandbox)
+    k.start()
+    try:
+        assert k.proc is not None
+        children = _child_pids(k.proc.pid)
+        assert children, "bwrap should have started the sandbox's init"
+        if how == "timeout":
+            code = "while True:\n    try:\n        while True:\n            pass\n"
+            code += "    except KeyboardInterrupt:\n        pass"
+            assert k.execute(code, timeout=0.5).status == "timeout"
+    finally:
+        k.shutdown()
+    assert k.proc.returncode is not None  # bwrap itself was reaped
+    assert [_proc_state(pid) for pid in children] == [None] * len(children)

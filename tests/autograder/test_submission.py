@@ -109,6 +109,22 @@ def test_too_large_and_missing(tmp_path: Path) -> None:
         read_submission(tmp_path / "missing.ipynb")
 
 
+def test_symlinked_submissions_are_refused(tmp_path: Path) -> None:
+    # A link (kept by an unpacked archive, say) would grade the solution, or another student's work,
+    # as this student's.
+    solution = TOY / "solutions" / "00_toy.ipynb"
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "00_toy.ipynb").symlink_to(solution)
+    (tmp_path / "submitted" / "bob").mkdir(parents=True)
+    (tmp_path / "submitted" / "bob" / "ps0").symlink_to(solution.parent, target_is_directory=True)
+    found = find_submissions(tmp_path, TOY_COURSE)
+    assert [(s.student, s.slug) for s in found] == [("alice", "00_toy"), ("bob", "00_toy")]
+    for sub in found:
+        with pytest.raises(SubmissionError, match="symbolic link"):
+            read_submission(sub.path)
+    read_submission(solution)  # the file itself is a fine notebook
+
+
 def test_read_normalises_odd_cells(tmp_path: Path, released: nbformat.NotebookNode) -> None:
     raw = json.loads(nbformat.writes(released))
     raw["cells"][1]["source"] = ["import numpy as np\n", "x = 1"]
