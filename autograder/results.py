@@ -66,8 +66,10 @@ class SubmissionResult:
     path : str
         The submission file, as given.
     status : {"graded", "unreadable", "error"}
-        ``unreadable``: not a notebook we can open (reason says why); ``error``: it could not be run
-        or tested at all. Either way every question has a row with score 0.
+        ``unreadable``: not a notebook we can open (a broken, empty, huge or symlinked file; the reason
+        says why): every question scores 0. ``error``: the notebook could not be run, or its kernel died
+        before the hidden tests finished: questions graded before that keep their points, the others
+        score 0, and the reason says what happened. Every question has a row either way.
     reason : str
         Empty when graded; otherwise what went wrong, in plain words.
     sandbox : str
