@@ -113,6 +113,11 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+
+def _add_slug_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--notebook SLUG`` (alias ``--slug``), repeatable, collected into ``slugs``."""
+    parser.add_argument("--notebook", "--slug", dest="slugs", action="append", metavar="SLUG", help=help_text)
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -201,14 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="write nothing; exit 1 and list the files that are out of date",
         )
-        p.add_argument(
-            "--notebook",
-            "--slug",
-            dest="slugs",
-            action="append",
-            metavar="SLUG",
-            help="only this notebook (repeatable; default: all), e.g. 01_sampling_quantization",
-        )
+        _add_slug_option(p, "only this notebook (repeatable; default: all), e.g. 01_sampling_quantization")
 
     p = add("grade")
     p.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="folder of submissions")
@@ -252,14 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="auto: bubblewrap when usable, else unsandboxed (noted in the report); "
         "bubblewrap: fail if it is unusable; none: never sandbox (default: auto)",
     )
-    p.add_argument(
-        "--notebook",
-        "--slug",
-        dest="slugs",
-        action="append",
-        metavar="SLUG",
-        help="only grade this notebook (repeatable; default: every notebook found)",
-    )
+    _add_slug_option(p, "only grade this notebook (repeatable; default: every notebook found)")
 
     p = add("check")
     p.add_argument("notebook", type=Path, metavar="NOTEBOOK", help="your notebook (.ipynb)")

@@ -99,26 +99,13 @@ def _captured() -> Iterator[dict[str, Any]]:
             for fd, copy in reversed(saved):
                 os.dup2(copy, fd)
                 os.close(copy)
-            if dict(os.environ) != environment:  # e.g. a conftest.py above the hidden tests
+            if dict(os.environ) != environment:  # a hidden test must not change the student's kernel
                 os.environ.clear()
                 os.environ.update(environment)
             sink.seek(0)
             record["fd"] = sink.read().decode("utf-8", "replace")
             record["stdout"], record["stderr"] = out.getvalue(), err.getvalue()
             record["warnings"] = len(caught)
-
-
-def _forget_other_hidden_tests(path: Path) -> None:
-    """Drop a cached ``hidden_tests`` module that came from another file.
-
-    pytest's importlib mode names the module after the file (``hidden_tests``) and reuses
-    ``sys.modules`` on a second run in the same process, which would run another notebook's tests.
-    """
-    module = sys.modules.get(path.stem)
-    if module is not None:
-        cached = getattr(module, "__file__", None)
-        if cached is None or Path(cached).resolve() != path.resolve():
-            del sys.modules[path.stem]
 
 
 def _summary(qid: str, title: str, score: float, points: float, outcome: Any) -> list[str]:
@@ -186,7 +173,6 @@ def hidden_score(slug: str, qid: str, namespace: MutableMapping[str, Any]) -> fl
 
     from autograder.testing import InProcessStudent, run_hidden_tests
 
-    _forget_other_hidden_tests(course.hidden_tests_path(slug))
     try:
         with _captured():
             outcomes = run_hidden_tests(
