@@ -36,8 +36,13 @@ def _pyproject_requirements() -> dict[str, str]:
     return found
 
 
+# PyPI name -> conda-forge name, where they differ (https://anaconda.org/conda-forge/playwright-python).
+CONDA_NAMES = {"playwright": "playwright-python"}
+
+
 def _environment_requirements() -> dict[str, str]:
-    """Name -> lower bound of the conda dependencies of environment.yml (pip section excluded)."""
+    """PyPI name -> lower bound of the conda dependencies of environment.yml (pip section excluded)."""
+    pypi_names = {conda: pypi for pypi, conda in CONDA_NAMES.items()}
     found: dict[str, str] = {}
     in_deps = False
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
@@ -46,7 +51,8 @@ def _environment_requirements() -> dict[str, str]:
             continue
         match = re.match(r"^  - ([A-Za-z0-9_.\-]+)(>=[0-9.]+)?\s*$", line) if in_deps else None
         if match and match.group(1) not in ("pip", "python"):
-            found[match.group(1).lower()] = match.group(2) or ""
+            name = match.group(1).lower()
+            found[pypi_names.get(name, name)] = match.group(2) or ""
     return found
 
 
