@@ -13,50 +13,41 @@ Slow: nbgrader starts one kernel per submission (seconds each).
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+from types import ModuleType
 
 import nbformat
 import pytest
 
-import autograder
 from autograder import demo, grade, release
-from autograder.nbgrader_hook import SPEC_DIR_ENV
 from autograder.spec import Course, default_course
 
 pytestmark = pytest.mark.slow
 
 TOY = Path(__file__).resolve().parent / "toy"
 TOY_COURSE = Course(root=TOY, spec_dir=TOY / "course", public_refs_dir=TOY / "public_refs")
-CONFIG = Path(autograder.__file__).resolve().parent / "nbgrader_config.py"
 ASSIGNMENT = "00_toy"
 # One mistake per autograded function question and the graded value (toy mistakes.py).
 MISTAKE_IDS = ("double_float", "clip_no_upper", "answer_xor")
 
 
+def _nbgrader_run() -> ModuleType:
+    """tests/grading/nbgrader_run.py, the nbgrader runner shared with tests/grading/, imported by path."""
+    path = Path(__file__).resolve().parents[1] / "grading" / "nbgrader_run.py"
+    spec = importlib.util.spec_from_file_location("nbgrader_run", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def nbgrader(course_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run nbgrader as an instructor would, with the shipped config copied into ``course_dir``."""
-    shutil.copy(CONFIG, course_dir / "nbgrader_config.py")
-    env = dict(os.environ)
-    # nbgrader runs `alembic` (its gradebook migrations) from PATH: the virtual environment's bin.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env[SPEC_DIR_ENV] = str(TOY_COURSE.spec_dir)
-    env.pop("QUANTKIT_GRADING", None)  # the config must set it itself
-    done = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args],
-        cwd=course_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, f"nbgrader {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-    return done
+    return _nbgrader_run().nbgrader(course_dir, *args, spec_dir=TOY_COURSE.spec_dir)
 
 
 def without_ids(text: str) -> dict:
