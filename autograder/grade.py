@@ -282,6 +282,11 @@ def _grade_one(sub: Submission, ctx: _Context, take_kernel: Callable[[], Kernel]
                 f"{student.timeouts} call(s) of graded functions hit the "
                 f"{kernel.limits.call_timeout:g} s limit"
             )
+        if student.skipped:
+            notes.append(
+                f"{student.skipped} call(s) of graded functions were not made: all calls together "
+                f"used up their time budget of {student.budget:g} s"
+            )
 
         t = time.monotonic()
         questions = []

@@ -40,6 +40,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import queue
 import secrets
@@ -91,7 +92,12 @@ class Limits:
     startup_timeout : float, default 60
         Seconds a kernel may take to start.
     max_result_bytes : int, default 16 MiB
-        Largest result (wire JSON) one call may return.
+        Largest result (wire JSON) one call may return. A message from the kernel larger than
+        ``2 * max_result_bytes + output_cap`` raw bytes (:attr:`max_message_bytes`) is dropped
+        without being decoded.
+    tests_timeout : float, default 120
+        Seconds all the calls of the hidden tests (and of the hints) may take together; once used
+        up, the remaining calls fail at once with a message saying so.
     """
 
     cell_timeout: float = 30.0
@@ -101,9 +107,10 @@ class Limits:
     memory: int = 2 * 1024 * MiB
     startup_timeout: float = 60.0
     max_result_bytes: int = 16 * MiB
+    tests_timeout: float = 120.0
 
     def __post_init__(self) -> None:
-        for name in ("cell_timeout", "notebook_timeout", "call_timeout", "startup_timeout"):
+        for name in ("cell_timeout", "notebook_timeout", "call_timeout", "startup_timeout", "tests_timeout"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and value > 0):
                 raise ValueError(f"Limits.{name} must be a positive number of seconds, got {value!r}")
@@ -111,6 +118,11 @@ class Limits:
             value = getattr(self, name)
             if not (isinstance(value, int) and value > 0):
                 raise ValueError(f"Limits.{name} must be a positive number of bytes, got {value!r}")
+
+    @property
+    def max_message_bytes(self) -> int:
+        """Largest kernel message (raw bytes, all frames) that is decoded; larger ones are dropped."""
+        return 2 * self.max_result_bytes + self.output_cap
 
 
 class KernelError(RuntimeError):
@@ -172,13 +184,15 @@ class Execution:
 
     ``status`` is ``ok``, ``error`` (the code raised; ``ename`` says what), ``timeout`` (interrupted)
     or ``died`` (the kernel process is gone). ``data`` holds the display data of the given MIME
-    type, if one was asked for.
+    type, if one was asked for. ``dropped`` counts the messages larger than
+    ``Limits.max_message_bytes``, dropped without being decoded.
     """
 
     status: Literal["ok", "error", "timeout", "died"]
     ename: str = ""
     data: list[Any] = field(default_factory=list)
     seconds: float = 0.0
+    dropped: int = 0
 
 
 @dataclass
@@ -236,6 +250,37 @@ def _kernel_env(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, str
     }
     env.update(extra or {})
     return env
+
+
+def _get_msg(channel: Any, timeout: float, limit: int) -> tuple[dict[str, Any] | None, int]:
+    """The next message of a jupyter_client channel, its raw size checked before it is decoded.
+
+    jupyter_client's own ``get_msg`` parses whatever arrives; a student's kernel can send a message of
+    any size (a 100 MB print, a huge ``set_next_input`` payload), so the frames are read here and
+    only decoded if they take at most ``limit`` bytes together.
+
+    Returns
+    -------
+    msg : dict or None
+        The decoded message, or None if it was larger than ``limit`` (dropped unread).
+    size : int
+        Its raw size in bytes.
+
+    Raises
+    ------
+    queue.Empty
+        If nothing arrives within ``timeout`` seconds.
+    """
+    socket = channel.socket
+    if socket is None or not socket.poll(int(timeout * 1000)):
+        raise queue.Empty
+    frames = socket.recv_multipart(copy=False)
+    size = sum(len(frame) for frame in frames)
+    if size > limit:
+        return None, size
+    session = channel.session
+    _idents, parts = session.feed_identities(frames, copy=False)
+    return session.deserialize(parts, content=True, copy=False), size
 
 
 def _child_pids(pid: int) -> list[int]:
@@ -377,6 +422,9 @@ class Kernel:
             time.sleep(0.02)
         client.start_channels()
         self.client = client
+        # Every request sent counts: a reply later than the 1 s wait below arrives while the next
+        # request is out, and matching only the newest id would stay one reply behind for ever.
+        sent: set[str] = set()
         while True:
             if not self.alive:
                 self._died_reason = "it exited while starting"
@@ -385,17 +433,17 @@ class Kernel:
                 raise KernelError(
                     f"the kernel did not start within {self.limits.startup_timeout:g} s{self._log_tail()}"
                 )
-            msg_id = client.kernel_info()
+            sent.add(client.kernel_info())
             try:
-                reply = client.get_shell_msg(timeout=1.0)
+                reply, _ = _get_msg(client.shell_channel, 1.0, self.limits.max_message_bytes)
             except queue.Empty:
                 continue
-            if reply["parent_header"].get("msg_id") == msg_id:
+            if reply is not None and reply["parent_header"].get("msg_id") in sent:
                 break
         # Drain the start-up chatter on iopub.
         with contextlib.suppress(queue.Empty):
             while True:
-                client.get_iopub_msg(timeout=0.05)
+                _get_msg(client.iopub_channel, 0.05, self.limits.max_message_bytes)
         self._ready = True
 
     def _log_tail(self, lines: int = 5) -> str:
@@ -436,7 +484,9 @@ class Kernel:
             except ValueError:
                 name = f"signal {-code}"
             if name == "SIGKILL":
-                return "it was killed, most likely for using too much memory"
+                # The memory limit (RLIMIT_AS) shows as a MemoryError, not a kill: SIGKILL comes from
+                # the host's out-of-memory killer or from the notebook's own code (os.kill).
+                return "it was killed (SIGKILL): it ran out of memory or the notebook's code killed it"
             return f"it was stopped by {name}"
         return f"it exited with status {code}"
 
@@ -515,7 +565,16 @@ class Kernel:
         msg = self.client.session.msg("interrupt_request", {})
         self.client.control_channel.send(msg)
 
-    def execute(self, code: str, *, timeout: float | None = None, mime: str | None = None) -> Execution:
+    def execute(
+        self,
+        code: str,
+        *,
+        timeout: float | None = None,
+        mime: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        per_reply: bool = False,
+        max_seconds: float | None = None,
+    ) -> Execution:
         """Run ``code`` in the kernel.
 
         Parameters
@@ -527,6 +586,18 @@ class Kernel:
             runs a few seconds after the interrupt, the kernel is killed.
         mime : str or None, default None
             Collect the display data of this MIME type (for the call proxy).
+        metadata : mapping or None, default None
+            Sent as the ``execute_request``'s metadata (JSON), where the code can read it with
+            ``get_ipython().kernel.get_parent()["metadata"]``: data that need not be Python source
+            (IPython tokenizes and compiles the code, which is slow for long literals).
+        per_reply : bool, default False
+            Give ``timeout`` seconds to each message of type ``mime`` rather than to the whole code:
+            every such message restarts the clock (a batch of calls, one reply per call). After an
+            interrupt, no more messages are collected, so ``data`` holds the replies that came in time;
+            once the kept replies take ``limits.max_message_bytes`` together, further ones are not
+            kept either (counted in ``dropped``), so a batch holds no more memory than one message.
+        max_seconds : float or None, default None
+            With ``per_reply``: the code is interrupted after this many seconds in any case.
 
         Returns
         -------
@@ -539,12 +610,22 @@ class Kernel:
         if not self.alive:
             return Execution("died", seconds=0.0)
         client = self.client
-        msg_id = client.execute(
-            code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False
-        )
-        deadline = start + timeout
+        content = {
+            "code": code,
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": False,
+        }
+        request = client.session.msg("execute_request", content, metadata=dict(metadata or {}))
+        client.shell_channel.send(request)
+        msg_id = request["header"]["msg_id"]
+        hard_deadline = start + (max_seconds if per_reply and max_seconds is not None else math.inf)
+        deadline = min(start + timeout, hard_deadline)
         interrupted_at: float | None = None
         result = Execution("ok")
+        reply_bytes = 0
         while True:
             now = time.monotonic()
             if interrupted_at is None and now > deadline:
@@ -557,11 +638,18 @@ class Kernel:
                 break
             wait = (deadline - now) if interrupted_at is None else (interrupted_at + 5.0 - now)
             try:
-                msg = client.get_iopub_msg(timeout=max(0.01, min(wait, 0.5)))
+                msg, size = _get_msg(
+                    client.iopub_channel, max(0.01, min(wait, 0.5)), self.limits.max_message_bytes
+                )
             except queue.Empty:
                 if not self.alive:
                     result.status = "died"
                     break
+                continue
+            if msg is None:  # too large to decode: dropped, and counted as output that was not kept
+                result.dropped += 1
+                self.output_bytes += size
+                self.truncated = True
                 continue
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -574,6 +662,14 @@ class Kernel:
             elif kind in ("display_data", "execute_result", "update_display_data"):
                 data = content.get("data", {})
                 if mime is not None and mime in data:
+                    if per_reply and interrupted_at is not None:
+                        continue  # came after the time limit
+                    if per_reply:
+                        deadline = min(time.monotonic() + timeout, hard_deadline)
+                        reply_bytes += size
+                        if result.data and reply_bytes > self.limits.max_message_bytes:
+                            result.dropped += 1
+                            continue
                     result.data.append(data[mime])
                 else:
                     self._keep_output(str(data.get("text/plain", "")) + "\n")
@@ -588,8 +684,8 @@ class Kernel:
         if self.alive:
             with contextlib.suppress(queue.Empty):
                 for _ in range(20):
-                    reply = client.get_shell_msg(timeout=0.5)
-                    if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    reply, _ = _get_msg(client.shell_channel, 0.5, self.limits.max_message_bytes)
+                    if reply is not None and reply.get("parent_header", {}).get("msg_id") == msg_id:
                         break
         result.seconds = time.monotonic() - start
         return result

@@ -12,6 +12,8 @@
 The output depends on the results only (no timestamps), so grading the same submissions twice writes
 the same bytes. Student names, messages and answers are untrusted text: HTML escapes them, and a
 student's feedback folder name is made safe (:func:`safe_name`), so no name escapes ``feedback/``.
+In the CSV files a cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return) gets a leading ``'`` (:func:`csv_cell`, as OWASP advises).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ if TYPE_CHECKING:  # matplotlib is imported only when a report is drawn
 __all__ = [
     "GRADES_COLUMNS",
     "TOTALS_COLUMNS",
+    "csv_cell",
     "feedback_path",
     "format_totals_table",
     "render_feedback",
@@ -176,12 +179,44 @@ class _Catalogue:
 # ------------------------------------------------------------------------------------------------ CSV
 
 
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """``value`` as text safe to open in a spreadsheet: a leading formula character gets a ``'``.
+
+    Student names are folder names, chosen by students; ``=HYPERLINK(...)`` or ``=cmd|...`` in
+    grades.csv would run as a formula in Excel or LibreOffice. As OWASP recommends, such a cell is
+    prefixed with a single quote, which spreadsheets show as text (the file's other readers see the
+    quote).
+
+    Parameters
+    ----------
+    value : object
+        The cell's value (converted with ``str``).
+
+    Returns
+    -------
+    str
+    """
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    # The writer quotes a field holding any character of its line terminator, so with "\r\n" it also
+    # quotes a carriage return inside a name (with "\n" alone it would not, and a reader would split
+    # the row there); each line then ends in "\n" alone.
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    for row in [header, *rows]:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_cell(v) for v in row])
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines)
 
 
 def grades_rows(results: Iterable[SubmissionResult]) -> list[list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def test_limits_validate() -> None:
         Limits(cell_timeout=0)
     with pytest.raises(ValueError, match="output_cap must be a positive number of bytes"):
         Limits(output_cap=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="tests_timeout must be a positive number of seconds"):
+        Limits(tests_timeout=-1)
 
 
 def test_is_test_cell() -> None:
@@ -118,6 +121,49 @@ def test_output_cap_counts_bytes_not_characters(sandbox) -> None:
     assert len(k.output.encode("utf-8")) == FAST.output_cap
     assert k.output == "é" * 600 + "ü" * 400
     assert k.output_bytes == 2404
+
+
+def test_a_kernel_info_reply_later_than_the_wait_still_counts(sandbox, monkeypatch) -> None:
+    # The first wait for the reply "times out" without reading it (a loaded machine): the reply then
+    # arrives while the next request is out. Matching only the newest request's id, the start-up loop
+    # stayed one reply behind until the start-up timeout (seen under load in the attack corpus).
+    from autograder import kernel as kernel_module
+
+    real = kernel_module._get_msg
+    calls: list[float] = []
+
+    def late_first(channel, timeout, limit):
+        calls.append(timeout)
+        if len(calls) == 1:
+            raise queue.Empty
+        return real(channel, timeout, limit)
+
+    monkeypatch.setattr(kernel_module, "_get_msg", late_first)
+    limits = Limits(startup_timeout=20.0, cell_timeout=5.0)
+    with Kernel(limits=limits, sandbox=sandbox) as k:
+        assert k.execute("1 + 1").status == "ok"
+    assert len(calls) >= 2
+
+
+def test_oversized_messages_are_dropped_before_they_are_decoded(sandbox) -> None:
+    limits = Limits(cell_timeout=10.0, output_cap=2000, max_result_bytes=10_000)
+    assert limits.max_message_bytes == 2 * 10_000 + 2000
+    with Kernel(limits=limits, sandbox=sandbox) as k:
+        session = k.client.session
+        decoded: list[int] = []
+        real = session.deserialize
+
+        def spy(parts, *args, **kwargs):  # the raw size of every message that gets decoded
+            decoded.append(sum(len(part) for part in parts))
+            return real(parts, *args, **kwargs)
+
+        session.deserialize = spy
+        ex = k.execute("import sys\nsys.stdout.write('x' * 500_000)\nsys.stdout.flush()")
+        assert ex.status == "ok" and ex.dropped >= 1
+        assert decoded and max(decoded) <= limits.max_message_bytes
+        assert k.truncated and k.output_bytes >= 500_000
+        assert len(k.output.encode()) <= limits.output_cap
+        assert k.execute("1 + 1").status == "ok"  # the kernel and the channels still work
 
 
 def test_run_notebook_skips_test_cells_and_carries_on_after_errors(kernel: Kernel) -> None:

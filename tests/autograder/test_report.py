@@ -258,6 +258,29 @@ def test_untrusted_text_is_escaped(tmp_path: Path, course: Course) -> None:
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in pages[0]
 
 
+FORMULA_NAMES = ["=1+2+cmd|' -C calc'!A0", "+SUM(1,1)", "-2+3", "@SUM(1)", "\tx", "\r=1+1"]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_csv_cells_a_spreadsheet_would_run_get_a_quote(tmp_path: Path, course: Course, name: str) -> None:
+    # OWASP "CSV Injection": cells starting with = + - @ tab or CR are read as formulas by spreadsheets.
+    result = SubmissionResult(student=name, notebook="05_demo", path="p", status="graded",
+                              questions=_questions((2.0, "passed"), (1.0, "partial")))
+    out = tmp_path / "out"
+    write_reports([result], out=out, course=course)
+    for table in ("grades.csv", "totals.csv"):
+        rows = _read_csv(out / table)[1:]
+        assert rows and all(row[0] == "'" + name for row in rows), table
+        assert all(not cell.startswith(report._FORMULA_START) for row in rows for cell in row), table
+
+
+def test_csv_cell_leaves_plain_text_and_numbers_alone() -> None:
+    for text in ("alice", "Zoë Müller", "1.5", "0", "a=b", "x-y", "'quoted"):
+        assert report.csv_cell(text) == text
+    assert report.csv_cell("=x") == "'=x"
+    assert report.csv_cell(-1) == "'-1"
+
+
 UNSAFE_NAMES = ["../x", "../../etc/passwd", "/abs/path", "..", ".", "", "a/../../b", "C:\\Windows\\x",
                 "x\x00y", ".hidden", "  spaced  ", "名前 テスト", "a" * 300]
 

@@ -1,8 +1,8 @@
 """Shared set-up of the grading corpus tests (test_fairness.py, test_attacks.py, ...).
 
-``corpus.py`` and ``nbgrader_run.py`` sit next to the tests but are not package modules (pytest runs
-with ``--import-mode=importlib``), so they are imported here, once, by path and registered as
-``corpus`` and ``nbgrader_run``: test modules in this folder just ``import corpus``. The ``course``
+``corpus.py``, ``nbgrader_run.py`` and ``attack_table.py`` sit next to the tests but are not package
+modules (pytest runs with ``--import-mode=importlib``), so they are imported here, once, by path and
+registered under their own names: test modules in this folder just ``import corpus``. The ``course``
 fixture is this repository's course.
 """
 
@@ -34,6 +34,7 @@ def _load_corpus() -> ModuleType:
 
 corpus = _load_corpus()
 nbgrader_run = corpus.load_by_path("nbgrader_run", HERE / "nbgrader_run.py")
+attack_table = corpus.load_by_path("attack_table", HERE / "attack_table.py")
 
 
 @pytest.fixture(scope="session")

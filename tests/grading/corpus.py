@@ -572,7 +572,11 @@ def grade_cli(
     scores: dict[str, dict[str, float]] = {}
     with grades.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            scores.setdefault(row["student"], {})[row["question"]] = float(row["score"])
+            student = row["student"]
+            # report.csv_cell puts a ' before names a spreadsheet would read as a formula: undo it.
+            if student[:1] == "'" and student[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+                student = student[1:]
+            scores.setdefault(student, {})[row["question"]] = float(row["score"])
     return scores
 
 
