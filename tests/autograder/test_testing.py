@@ -15,8 +15,10 @@ from autograder.testing import (
     RefCase,
     StudentError,
     check_case,
+    check_cases,
     expect_error,
     load_refs,
+    prefetched,
     question,
     run_hidden_tests,
 )
@@ -147,6 +149,76 @@ def test_check_case_on_a_value_case() -> None:
     check_case(student, _case(call=None, value="answer", expected=1024))
     with pytest.raises(AssertionError, match="differs"):
         check_case(student, _case(call=None, value="answer", expected=1000))
+
+
+def test_in_process_call_many_is_the_calls_in_order() -> None:
+    student = InProcessStudent(_solution_namespace())
+    requests = [
+        ("double", (np.arange(3),), {}),
+        ("clip01", ([np.nan],), {}),
+        ("nope", (), {}),
+        ("double", (4,), {}),
+    ]
+    outcomes = student.call_many(requests)
+    assert len(outcomes) == 4
+    np.testing.assert_array_equal(outcomes[0], student.call("double", np.arange(3)))
+    assert isinstance(outcomes[1], StudentError) and outcomes[1].kind == "raised"
+    assert outcomes[1].exc_type == "ValueError"
+    assert isinstance(outcomes[2], StudentError) and outcomes[2].kind == "not_defined"
+    assert outcomes[3] == 8
+
+
+def test_check_cases_stops_at_the_first_failure() -> None:
+    calls: list[int] = []
+
+    def f(x):
+        calls.append(x)
+        return x * 2
+
+    student = InProcessStudent({"f": f})
+    ok = [_case(args=(1,), expected=2), _case(args=(2,), expected=4)]
+    check_cases(student, ok)
+    assert calls == [1, 2]
+    calls.clear()
+    cases = [
+        _case(args=(1,), expected=2),
+        _case(args=(2,), expected=5, note="second"),
+        _case(args=(3,), expected=6),
+    ]
+    with pytest.raises(AssertionError, match="`f`, second: "):
+        check_cases(student, cases)
+    assert calls == [1, 2]  # the third case is not called
+
+
+class _PrefetchingStudent(InProcessStudent):
+    """An in-process student that records what it is asked to prefetch (the kernel proxy's interface)."""
+
+    def __init__(self, namespace: dict) -> None:
+        super().__init__(namespace)
+        self.log: list[object] = []
+
+    def prefetch(self, requests: list) -> int:
+        self.log.append(("prefetch", [(name, tuple(args), dict(kwargs)) for name, args, kwargs in requests]))
+        return len(requests)
+
+    def clear_prefetched(self) -> None:
+        self.log.append("clear")
+
+
+def test_prefetched_announces_the_calls_and_always_clears() -> None:
+    student = _PrefetchingStudent({"f": lambda x: x, "v": 5})
+    cases = [
+        _case(args=(1,), expected=1),
+        _case(call=None, value="v", expected=5),
+        _case(args=(2,), expected=3, note="last"),
+    ]
+    with pytest.raises(AssertionError, match="`f`, last: "):
+        check_cases(student, cases)
+    # The value case is not prefetched; the failing case still clears the prefetched replies.
+    assert student.log == [("prefetch", [("f", (1,), {}), ("f", (2,), {})]), "clear"]
+    plain = InProcessStudent({"f": lambda x: x})
+    with prefetched(plain, [("f", (1,), {})]):  # a student without prefetch just runs the block
+        assert plain.call("f", 1) == 1
 
 
 def test_expect_error() -> None:
