@@ -645,14 +645,16 @@ def _quantizer_cases() -> list[Case]:
 
 
 def _sqnr_cases() -> list[Case]:
-    note = " (to 1e-6 dB: only the order of the sums may differ)"
+    # 1e-4 dB: a fit computed in float32 (allowed by the text) is off by about 4e-6 dB; the closest
+    # known mistake is 4e-3 dB off (tests/grading/fairness/float32_sqnr_fit.py).
+    note = " (to 1e-4 dB: float32 powers and the order of the sums may differ)"
     return [
         Case(
             "q6_sqnr_slope",
             "q6",
             value="sqnr_slope",
             public=True,
-            atol=1e-6,
+            atol=1e-4,
             note="the fitted slope, in dB per bit" + note,
         ),
         Case(
@@ -660,7 +662,7 @@ def _sqnr_cases() -> list[Case]:
             "q6",
             value="sqnr_offset",
             public=True,
-            atol=1e-6,
+            atol=1e-4,
             note="the fitted offset, in dB" + note,
         ),
         # Hidden copies: hidden reference files carry only hidden cases, and the graded test needs them.
@@ -668,11 +670,11 @@ def _sqnr_cases() -> list[Case]:
             "q6_graded_slope",
             "q6",
             value="sqnr_slope",
-            atol=1e-6,
+            atol=1e-4,
             note="the fitted slope, in dB per bit" + note,
         ),
         Case(
-            "q6_graded_offset", "q6", value="sqnr_offset", atol=1e-6, note="the fitted offset, in dB" + note
+            "q6_graded_offset", "q6", value="sqnr_offset", atol=1e-4, note="the fitted offset, in dB" + note
         ),
     ]
 
