@@ -850,8 +850,8 @@ def format_report(data: Mapping[str, Any], *, markdown: bool = False) -> str:
         f"numpy {m['numpy']}, nbgrader {m['nbgrader']}, jupyter_client {m['jupyter_client']}, "
         f"ipykernel {m['ipykernel']}, nbclient {m['nbclient']}; "
         f"sandbox: {data.get('sandbox', m['sandbox'])}; load average at start {m['load']}, "
-        f"at the end {m.get('load_end', '?')} (a shared machine: other jobs were running, so the "
-        "numbers are noisy)."
+        f"at the end {m.get('load_end', '?')} (a 1-minute load above the core count means other jobs "
+        "were running: compare only runs made in the same conditions)."
     )
     para(f"Class: {data['class']}.")
 
