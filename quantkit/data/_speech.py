@@ -13,6 +13,8 @@ __all__ = ["speech"]
 
 SPEECH_FILE = "speech.wav"
 SPEECH_RATE = 16000
+#: Rates :func:`speech` offers: the file's own, telephony's 8 kHz, and common audio rates.
+SPEECH_RATES = (8000, 11025, 16000, 22050, 32000, 44100, 48000)
 
 
 @lru_cache(maxsize=1)
@@ -28,19 +30,33 @@ def _speech() -> np.ndarray:
     return samples
 
 
-def speech() -> tuple[np.ndarray, int]:
+def speech(rate: int = SPEECH_RATE) -> tuple[np.ndarray, int]:
     """A spoken English sentence about quantization, 5.6 s of synthetic speech.
 
     The sentence: "Quantization rounds every sample to the nearest level. Fewer bits, more noise."
 
+    Parameters
+    ----------
+    rate : int, default 16000
+        Sample rate in Hz. 16000 gives the bundled file's samples exactly; 8000 (telephony) and the
+        other rates of :data:`SPEECH_RATES` are resampled from it with
+        ``scipy.signal.resample_poly`` (its default Kaiser-windowed FIR, which removes what lies
+        above the new Nyquist frequency before decimating).
+
     Returns
     -------
     samples : numpy.ndarray
-        float64 array of shape (89932,), mono, values in [-1, 1): the file's 16-bit codes divided by
-        32768, so every value is a multiple of 2**-15. The peak is at -1 dBFS (about 0.891). A fresh
-        copy on every call.
+        float64 array, mono. At 16000 Hz: shape (89932,), values in [-1, 1), the file's 16-bit codes
+        divided by 32768, so every value is a multiple of 2**-15, peak at -1 dBFS (about 0.891). At
+        other rates: ``ceil(89932 * rate / 16000)`` samples (as ``resample_poly`` gives), no longer on a 16-bit grid, peak close
+        to (not exactly at) -1 dBFS. A fresh copy on every call.
     rate : int
-        Sample rate in Hz: 16000.
+        The sample rate in Hz, as given.
+
+    Raises
+    ------
+    ValueError
+        If ``rate`` is not one of :data:`SPEECH_RATES`.
 
     Notes
     -----
@@ -55,4 +71,21 @@ def speech() -> tuple[np.ndarray, int]:
     and released under the project's licence (MIT). espeak-ng itself is GPL-3.0; according to the GNU
     GPL FAQ the output of a GPL program is not covered by the GPL.
     """  # noqa: E501
-    return _speech().copy(), SPEECH_RATE
+    if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or int(rate) not in SPEECH_RATES:
+        raise ValueError(f"rate must be one of {SPEECH_RATES} Hz, got {rate!r}")
+    rate = int(rate)
+    if rate == SPEECH_RATE:
+        return _speech().copy(), SPEECH_RATE
+    return _resampled(rate).copy(), rate
+
+
+@lru_cache(maxsize=4)
+def _resampled(rate: int) -> np.ndarray:
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(rate, SPEECH_RATE)
+    out = resample_poly(_speech(), rate // g, SPEECH_RATE // g)
+    out.flags.writeable = False
+    return out
