@@ -4,6 +4,7 @@ Submodules, by concept (each imported on first use, so ``import quantkit`` stays
 
 - ``quantkit.data``: bundled and synthesized data (images, audio, EEG, digits, a small MLP).
 - ``quantkit.signals``: continuous-time signals as callables, reconstruction, spectra.
+- ``quantkit.densities``: probability densities as data (Gaussian, Laplacian, mixtures, tabulated).
 - ``quantkit.metrics``: MSE, SNR/SQNR, PSNR, maximum error.
 - ``quantkit.plots``: figures in one consistent style.
 - ``quantkit.widgets``: interactive explorers that run the student's own functions.
@@ -28,10 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["audio", "checks", "data", "metrics", "nn", "plots", "signals", "widgets"]
+__all__ = ["audio", "checks", "data", "densities", "metrics", "nn", "plots", "signals", "widgets"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from quantkit import audio, checks, data, metrics, nn, plots, signals, widgets
+    from quantkit import audio, checks, data, densities, metrics, nn, plots, signals, widgets
 
 
 def __getattr__(name: str) -> Any:

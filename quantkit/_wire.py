@@ -17,6 +17,7 @@ numpy scalar (bool, int, uint, float)  ``{"__scalar__": {"dtype": "<i8", "data":
 ``tuple`` / ``list``                   ``{"__tuple__": [...]}`` / ``[...]``
 ``dict`` with str keys                 ``{"__dict__": {...}}``
 :class:`quantkit.signals.Signal`       ``{"__signal__": signal.to_spec()}``
+:class:`quantkit.densities.Density`    ``{"__density__": density.to_spec()}``
 =====================================  ==================================================================
 
 Arrays and numpy scalars are stored little-endian whatever their byte order in memory, and
@@ -54,7 +55,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: Arrays may have at most this many dimensions (numpy's own limit is 64).
 MAX_NDIM = 32
 
-_TAGS = ("__float__", "__ndarray__", "__scalar__", "__tuple__", "__dict__", "__signal__")
+_TAGS = ("__float__", "__ndarray__", "__scalar__", "__tuple__", "__dict__", "__signal__", "__density__")
 _DTYPE_RE = re.compile(r"^[<|][biuf][1248]$")
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -92,7 +93,8 @@ def encode(value: Any, *, max_depth: int = MAX_DEPTH) -> Any:
     ----------
     value : object
         Plain data: ``None``, bool, int, float, str, numpy arrays and scalars of a bool, integer or
-        float dtype, tuples, lists and str-keyed dicts of those, and ``quantkit.signals.Signal``.
+        float dtype, tuples, lists and str-keyed dicts of those, ``quantkit.signals.Signal`` and
+        ``quantkit.densities.Density``.
     max_depth : int, default 8
         How deep lists, tuples and dicts may nest.
 
@@ -148,6 +150,9 @@ def _encode(value: Any, depth: int, max_depth: int) -> Any:
     signal_cls = _signal_class()
     if signal_cls is not None and type(value) is signal_cls:
         return {"__signal__": value.to_spec()}
+    density_cls = _density_class()
+    if density_cls is not None and type(value) is density_cls:
+        return {"__density__": value.to_spec()}
     raise WireError(f"a {_type_name(value)} cannot be sent: return numbers, strings or numpy arrays")
 
 
@@ -168,6 +173,12 @@ def _signal_class() -> type | None:
     """``quantkit.signals.Signal`` if that module is loaded (a Signal cannot exist otherwise)."""
     module = sys.modules.get("quantkit.signals")
     return getattr(module, "Signal", None) if module is not None else None
+
+
+def _density_class() -> type | None:
+    """``quantkit.densities.Density`` if that module is loaded (a Density cannot exist otherwise)."""
+    module = sys.modules.get("quantkit.densities")
+    return getattr(module, "Density", None) if module is not None else None
 
 
 def dumps(value: Any, *, indent: int | None = None, max_depth: int = MAX_DEPTH) -> str:
@@ -318,6 +329,13 @@ def _decode(data: Any, depth: int, max_depth: int, budget: list[int]) -> Any:
             return signal_from_spec(body)
         except (TypeError, ValueError) as exc:
             raise WireError(f"not a valid signal spec: {exc}") from exc
+    if tag == "__density__":
+        from quantkit.densities import density_from_spec
+
+        try:
+            return density_from_spec(body)
+        except (TypeError, ValueError) as exc:
+            raise WireError(f"not a valid density spec: {exc}") from exc
     raise WireError(f"unknown tag {_short(tag)}; known tags: {list(_TAGS)}")
 
 

@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["load_wav", "play", "save_wav"]
+__all__ = ["load_wav", "play", "save_wav", "wav_bytes"]
 
 Subtype = Literal["PCM_16", "PCM_24", "FLOAT"]
 _SUBTYPES: dict[str, int] = {"PCM_16": 16, "PCM_24": 24, "FLOAT": 32}
@@ -272,3 +272,48 @@ def load_wav(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
     if channels > 1:
         x = x.reshape(-1, channels)
     return x, int(rate)
+
+
+def wav_bytes(x: ArrayLike, rate: int) -> bytes:
+    """The bytes of a 16-bit PCM WAV file holding ``x``, for players that take a file's content.
+
+    ``ipywidgets.Audio(value=wav_bytes(x, rate), format="wav")`` is a player whose sound can be
+    replaced without re-displaying it (the explorers use it). The samples are written as
+    :func:`save_wav` writes ``PCM_16``: ``round(x * 32768)`` (ties to even), ``+1.0`` on the largest code.
+
+    Parameters
+    ----------
+    x : array_like
+        Samples in ``[-1, 1]``: 1-D for mono, shape ``(n, 2)`` for stereo.
+    rate : int
+        Sample rate in Hz, a positive whole number.
+
+    Returns
+    -------
+    bytes
+        A complete RIFF/WAVE file (44-byte header, then the samples).
+
+    Raises
+    ------
+    ValueError
+        As :func:`play`: audio outside ``[-1, 1]``, empty, NaN/inf, a bad shape or rate.
+
+    Examples
+    --------
+    >>> data = wav_bytes([0.0, 0.5, -0.5], 8000)
+    >>> data[:4], data[8:12], len(data)
+    (b'RIFF', b'WAVE', 50)
+
+    Used in: notebooks/05_optimal_quantization.ipynb
+    """
+    import io
+
+    data = _check_audio(x)
+    rate = _check_rate(rate)
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as wav:
+        wav.setnchannels(1 if data.ndim == 1 else data.shape[1])
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(_pcm_bytes(data, 16))
+    return buf.getvalue()

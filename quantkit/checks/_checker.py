@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from quantkit.checks._demo import DemoBlock, caller_globals
 from quantkit.checks._ipython import install_not_implemented_handler
 from quantkit.checks._refs import PublicRefs, load_refs, refs_path
 from quantkit.checks._render import show
@@ -186,6 +187,41 @@ class Checker:
         # By keyword: the notebook's name counts, even for a function whose __name__ differs
         # (``double = lambda x: 2 * x``).
         return self.result(qid, **{n: namespace[n] for n in (*fn_names, *value_names)})
+
+    def demo(self) -> DemoBlock:
+        """A block for demo code that must never stop *Run All*: ``with check.demo(): ...``.
+
+        When the code in the block calls one of the student's functions that is still a stub (or is a
+        blank optional exercise that raises ``NotImplementedError()`` itself), the block stops there,
+        prints one line such as "not implemented yet: write `lloyd_max` (q1) first to see this part;
+        the notebook goes on", and the notebook continues with the next line after the block. Any
+        other exception propagates as usual.
+
+        Returns
+        -------
+        DemoBlock
+            Its ``skipped`` attribute names the stub that stopped it (None if the block ran through).
+
+        Examples
+        --------
+        >>> check = checker("01_sampling_quantization")
+        >>> def sample(signal, fs, duration):
+        ...     raise NotImplementedError()
+        >>> with check.demo():
+        ...     t, x = sample(None, 8000, 1.0)
+        not implemented yet: write `sample` (q1) first to see this part; the notebook goes on
+
+        Used in: notebooks/05_optimal_quantization.ipynb
+        """
+        return DemoBlock(caller_globals(), self._question_of)
+
+    def _question_of(self, name: str) -> str | None:
+        """The question whose graded names include ``name``, if the public refs say so."""
+        try:
+            questions = self.refs.questions
+        except (OSError, ValueError):
+            return None
+        return next((qid for qid, q in questions.items() if name in q.names), None)
 
     def _refs_or_error(self, qid: str) -> PublicRefs | CheckResult:
         if not isinstance(qid, str):

@@ -332,3 +332,34 @@ def test_sox_reads_files_written_by_save_wav(tmp_path, subtype, channels):
 def _sox_info(path: Path) -> dict[str, str]:
     out = subprocess.run([SOX, "--i", str(path)], check=True, capture_output=True, text=True).stdout  # type: ignore[list-item]
     return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines()) if v}
+
+
+# --- wav_bytes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(7,), (5, 2)])
+def test_wav_bytes_is_what_save_wav_writes(tmp_path, shape):
+    """The in-memory file is byte for byte the PCM_16 file save_wav writes, and reads back."""
+    from quantkit.audio import wav_bytes
+
+    x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
+    path = save_wav(tmp_path / "x.wav", x, 8000)
+    assert wav_bytes(x, 8000) == path.read_bytes()
+    back, rate = load_wav(path)
+    assert rate == 8000 and back.shape == x.shape
+
+
+def test_wav_bytes_refuses_loud_audio():
+    from quantkit.audio import wav_bytes
+
+    with pytest.raises(ValueError, match="peak"):
+        wav_bytes([0.0, 1.5], 8000)
+
+
+def test_audio_docstring_examples_run():
+    import doctest
+
+    from quantkit import audio
+
+    failures, tried = doctest.testmod(audio, verbose=False)
+    assert tried >= 1 and failures == 0

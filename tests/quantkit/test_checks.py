@@ -661,3 +661,64 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     assert (result.status, result.message) == (
         "error", 'q1: `double` should be a function, got an int: write check("q1", double)'
     )
+
+
+# --- demo blocks ----------------------------------------------------------------------------------
+
+
+def _stub(x):
+    raise NotImplementedError()
+
+
+def test_demo_block_turns_a_stub_into_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A stub called in a demo block prints one line with its question and the code after the block runs."""
+    check = checker("01_sampling_quantization")
+
+    def sample(signal, fs, duration):
+        raise NotImplementedError()
+
+    ran = []
+    with check.demo() as block:
+        sample(None, 8000.0, 1.0)
+        ran.append("never")  # pragma: no cover
+    ran.append("after")
+    assert ran == ["after"] and block.skipped == "sample"
+    out = capsys.readouterr().out.strip()
+    assert out == "not implemented yet: write `sample` (q1) first to see this part; the notebook goes on"
+
+
+def test_demo_block_names_a_blank_exercise(capsys: pytest.CaptureFixture[str]) -> None:
+    # A notebook cell runs at module level: its frame is "<module>", its globals the notebook's.
+    cell = {"check": checker("01_sampling_quantization")}
+    exec("with check.demo() as block:\n    raise NotImplementedError()\nafter = True", cell)
+    assert cell["block"].skipped == "<cell>" and cell["after"] is True
+    assert capsys.readouterr().out.startswith("optional exercise not done yet")
+
+
+def test_demo_block_without_refs_names_no_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    check = checker("05_not_released_yet", refs_dir=tmp_path)
+
+    def lloyd_max(pdf, support, n_levels):
+        raise NotImplementedError()
+
+    with check.demo():
+        lloyd_max(None, (0, 1), 4)
+    assert capsys.readouterr().out.strip() == (
+        "not implemented yet: write `lloyd_max` first to see this part; the notebook goes on"
+    )
+
+
+def test_demo_block_lets_other_errors_and_library_stubs_through() -> None:
+    check = checker("01_sampling_quantization")
+    with pytest.raises(ValueError), check.demo():
+        raise ValueError("a real bug")
+    # _stub lives in this test module, whose globals are not the caller's of demo(): a library stub
+    other = {"__name__": "library"}
+    exec("def library_stub():\n    raise NotImplementedError()", other)
+    with pytest.raises(NotImplementedError), check.demo():
+        other["library_stub"]()
+    with check.demo() as block:
+        pass
+    assert block.skipped is None

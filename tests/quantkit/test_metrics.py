@@ -205,3 +205,69 @@ def test_non_real_input_is_a_type_error(metric, bad):
     """Complex, strings and objects are not real numbers."""
     with pytest.raises(TypeError, match="real numbers"):
         metric(np.zeros(3), bad)
+
+
+# --- segmental_snr_db -----------------------------------------------------------------------------
+
+
+def test_segmental_snr_of_a_scaled_copy_is_the_scale():
+    """y = a x gives 20 log10(1 / |1 - a|) in every frame (closed form)."""
+    from quantkit.metrics import segmental_snr_db
+
+    x = np.sin(np.arange(1600) / 3.0)
+    assert segmental_snr_db(x, 0.9 * x) == pytest.approx(20.0, abs=1e-9)
+    assert segmental_snr_db(x, 0.99 * x, frame=100) == pytest.approx(35.0)  # 40 dB clipped to 35
+    assert segmental_snr_db(x, x) == 35.0  # exact frames count as the upper limit
+    assert segmental_snr_db(x, -2 * x) == pytest.approx(-9.542425094, abs=1e-9)  # 20 log10(1/3)
+    assert segmental_snr_db(x, 10 * x) == -10.0  # clipped below
+
+
+def test_segmental_snr_skips_silence_and_weights_frames_equally():
+    from quantkit.metrics import segmental_snr_db, snr_db
+
+    loud = np.sin(np.arange(160) / 3.0)
+    quiet = 0.01 * loud
+    x = np.concatenate([loud, quiet, np.zeros(160), loud[:50]])  # the last 50 samples are dropped
+    noise = np.concatenate([0.1 * loud, 0.01 * quiet, 0.001 * np.ones(160), np.zeros(50)])
+    # frame 1: 20 dB, frame 2: 40 dB -> 35, frame 3 silent (left out): mean 27.5
+    assert segmental_snr_db(x, x + noise) == pytest.approx(27.5, abs=1e-9)
+    # The global SNR is set by the loud frame: sums over all samples, written out.
+    e_loud = float(np.sum(loud**2))
+    expected = 10 * np.log10(
+        (e_loud * (1 + 1e-4) + float(np.sum(loud[:50] ** 2))) / (e_loud * (0.01 + 1e-8) + 160e-6)
+    )
+    assert snr_db(x, x + noise) == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"frame": 0}, "frame"),
+        ({"frame": 2.5}, "frame"),
+        ({"clip_db": (10.0, 0.0)}, "clip_db"),
+        ({"silence_db": 20.0}, "no frame"),
+        ({"frame": 10_000}, "shorter than one frame"),
+    ],
+)
+def test_segmental_snr_bad_arguments(kwargs, match):
+    from quantkit.metrics import segmental_snr_db
+
+    x = np.sin(np.arange(1600) / 3.0)
+    with pytest.raises(ValueError, match=match):
+        segmental_snr_db(x, 0.5 * x, **kwargs)
+
+
+def test_segmental_snr_needs_1d():
+    from quantkit.metrics import segmental_snr_db
+
+    with pytest.raises(ValueError, match="1-D"):
+        segmental_snr_db(np.ones((4, 160)), np.ones((4, 160)))
+
+
+def test_metrics_docstring_examples_run():
+    import doctest
+
+    from quantkit import metrics
+
+    failures, tried = doctest.testmod(metrics, verbose=False)
+    assert tried >= 1 and failures == 0

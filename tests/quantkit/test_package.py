@@ -23,6 +23,17 @@ GRADED_NAMES = {
     "dequantize",
     "quantize_uniform",
     "best_clip_factor",
+    # notebook 05
+    "lloyd_max",
+    "lloyd_samples",
+    "share_weights",
+    "entropy_bits",
+    "gaussian_rd_bound",
+    "gaussian_rate_for_distortion",
+    "jayant_quantize",
+    "block_adaptive_quantize",
+    "adpcm_encode",
+    "adpcm_decode",
 }
 FORBIDDEN_FRAGMENTS = ("dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans")
 
