@@ -31,7 +31,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator, NullLocator
 
 from quantkit._style import COLORS, style
 from quantkit.metrics import sqnr_db
@@ -670,7 +670,9 @@ class QuantizerDesignExplorer(_Explorer):
             )
             ax_pdf.set_xlabel("x")
             ax_pdf.set_ylabel("p(x)")
-            ax_pdf.legend(loc="upper right")
+            # Few ticks and one legend: tick labels and legends are most of a redraw's cost.
+            ax_pdf.xaxis.set_major_locator(MaxNLocator(6))
+            ax_pdf.yaxis.set_major_locator(MaxNLocator(3))
             (self._curve_line,) = ax_mse.plot([], [], ".-", color=COLORS["quantized"], label=f"{self.name}")
             (self._current,) = ax_mse.plot(
                 [], [], "o", color=COLORS["quantized"], markersize=9, fillstyle="none"
@@ -766,7 +768,8 @@ class QuantizerDesignExplorer(_Explorer):
         self._level_marks.set_data(levels, np.zeros_like(levels))
         ax_pdf.set_xlim(*view)
         ax_pdf.set_ylim(0.0, top)
-        ax_pdf.set_title(f"{n} levels after {k} iteration{'s' if k != 1 else ''}", loc="left")
+        ax_pdf.set_title(f"{n} levels (▼) and thresholds (dotted) after {k} iteration{'s' if k != 1 else ''}",
+                         loc="left")
         self._curve_line.set_data(np.arange(len(ITERATION_STEPS)), curve)
         self._current.set_data([ITERATION_STEPS.index(k)], [mse])
         ref = self.reference.get((key, n))
@@ -930,7 +933,11 @@ class AdaptiveQuantizerExplorer(_Explorer):
             (self._range_lo,) = ax_sig.plot([], [], color=COLORS["quantized"], linewidth=1)
             ax_sig.set_ylabel("amplitude")
             ax_sig.legend(loc="upper right", ncol=2)
-            self._err_fill = ax_err.fill_between(t, lo * 0, hi * 0, color=COLORS["error"], linewidth=0)
+            for ax in (ax_sig, ax_err):
+                ax.yaxis.set_major_locator(MaxNLocator(3))
+            ax_err.xaxis.set_major_locator(MaxNLocator(6))
+            (self._err_hi,) = ax_err.plot(t, hi * 0, color=COLORS["error"], linewidth=0.8)
+            (self._err_lo,) = ax_err.plot(t, lo * 0, color=COLORS["error"], linewidth=0.8)
             ax_err.set_ylabel("error")
             ax_err.set_xlabel("time (s)")
             ax_err.set_xlim(0.0, self.x.size / self.rate)
@@ -1012,9 +1019,8 @@ class AdaptiveQuantizerExplorer(_Explorer):
         self._range_lo.set_data(t_cols / self.rate, -top)
         _, elo, ehi = _envelope(self.x - rec, self._t.size)
         ax_sig, ax_err = self.axes
-        self._err_fill.remove()
-        with style():
-            self._err_fill = ax_err.fill_between(self._t, elo, ehi, color=COLORS["error"], linewidth=0)
+        self._err_hi.set_ydata(ehi)
+        self._err_lo.set_ydata(elo)
         peak = max(float(np.max(np.abs(self.x))), 1e-12)
         ax_sig.set_ylim(-1.15 * peak, 1.15 * peak)
         err_peak = max(float(np.max(np.abs(ehi))), float(np.max(np.abs(elo))), 1e-12)
