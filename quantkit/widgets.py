@@ -932,7 +932,7 @@ class AdaptiveQuantizerExplorer(_Explorer):
             )
             (self._range_lo,) = ax_sig.plot([], [], color=COLORS["quantized"], linewidth=1)
             ax_sig.set_ylabel("amplitude")
-            ax_sig.legend(loc="upper right", ncol=2)
+            ax_sig.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, borderaxespad=0.2)
             for ax in (ax_sig, ax_err):
                 ax.yaxis.set_major_locator(MaxNLocator(3))
             ax_err.xaxis.set_major_locator(MaxNLocator(6))
@@ -1027,10 +1027,7 @@ class AdaptiveQuantizerExplorer(_Explorer):
         ax_err.set_ylim(-1.1 * err_peak, 1.1 * err_peak)
         snr = self._snr(self.x, rec)
         seg = self._segsnr(self.x, rec, max(1, self.rate // 50))
-        ax_sig.set_title(
-            f"{n_bits} bits, multipliers ** {speed:.2f}: SNR {snr:.1f} dB, segmental SNR {seg:.1f} dB",
-            loc="left",
-        )
+        ax_sig.set_title(f"{n_bits} bits, speed {speed:.2f}: SNR {snr:.1f} dB", loc="left")
         self._render()
         self.decoded.value = self._wav(np.clip(rec, -1.0, 1.0), self.rate)
         self.kit_seconds = time.perf_counter() - start
