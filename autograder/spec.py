@@ -51,7 +51,7 @@ import math
 import os
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
@@ -747,18 +747,7 @@ class Course:
                     raise SpecError(f"{slug}: MISTAKES[{cell!r}] holds a {what}, not a Mistake")
                 if not (entry.old and entry.title and entry.hint):
                     raise SpecError(f"{slug}: mistake {entry.id} needs old text, a title and a hint")
-                out.append(
-                    Mistake(
-                        id=entry.id,
-                        old=entry.old,
-                        new=entry.new,
-                        title=entry.title,
-                        hint=entry.hint,
-                        propagates=entry.propagates,
-                        cell=str(cell),
-                        question=qid,
-                    )
-                )
+                out.append(replace(entry, cell=str(cell), question=qid))
         ids = [m.id for m in out]
         if len(set(ids)) != len(ids):
             raise SpecError(f"{slug}: duplicate mistake ids")

@@ -120,3 +120,15 @@ def test_tests_keep_jupyter_ipython_and_matplotlib_out_of_home() -> None:
     import matplotlib
 
     assert Path(matplotlib.get_configdir()).resolve() == Path(os.environ["MPLCONFIGDIR"]).resolve()
+
+
+def test_readme_lists_every_notebook_with_its_screenshot() -> None:
+    """The README's notebook table has a row, and a screenshot from the browser test, for every notebook."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        slug = path.stem
+        assert f"| `{slug}` |" in readme, f"README's notebook table has no row for {slug}"
+        image = ROOT / "docs" / "images" / f"{slug}.png"
+        refresh = "QUANTKIT_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/browser"
+        assert image.is_file(), f"{image} is missing: {refresh}"
+        assert f"docs/images/{slug}.png" in readme, f"README does not show docs/images/{slug}.png"
