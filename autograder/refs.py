@@ -359,8 +359,14 @@ def _decoded(value: Any) -> Any:
 
 
 def _same_value(a: Any, b: Any, rtol: float, atol: float) -> bool:
-    """Equal outcomes: exceptions by name, values by type, shape and dtype, floats to the tolerance."""
-    da, db = _decoded(a), _decoded(b)
+    """Equal outcomes: exceptions by name, values by type, shape and dtype, floats to the tolerance.
+
+    A value that does not decode (an older format, a damaged file) is never the same.
+    """
+    try:
+        da, db = _decoded(a), _decoded(b)
+    except _wire.WireError:
+        return False
     if isinstance(da, _Raised) or isinstance(db, _Raised):
         return da == db
     return describe_mismatch(da, db, rtol=rtol, atol=atol) is None
