@@ -149,7 +149,8 @@ def test_tuples_compare_element_wise_and_name_the_element() -> None:
     # A list where a tuple is expected (or the other way round) is the same answer: a pair is a pair.
     assert describe_mismatch([1, 2], (1, 2)) is None
     assert describe_mismatch((1, 2), [1, 2]) is None
-    assert describe_mismatch([1, 2.5], (1, 2)) == "the second value of the tuple: expected an int, got a float"
+    second = "the second value of the tuple: expected an int, got a float"
+    assert describe_mismatch([1, 2.5], (1, 2)) == second
 
 
 def test_type_mismatches_say_what_to_do() -> None:
