@@ -17,6 +17,7 @@ the public cases does not mean the work is correct: the graded tests check more.
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading
+from quantkit.checks._demo import demo
 from quantkit.checks._ipython import install_not_implemented_handler
 from quantkit.checks._render import as_html, as_text
 from quantkit.checks._run import CaseFailure, CheckResult
@@ -31,6 +32,7 @@ __all__ = [
     "as_text",
     "check_result",
     "checker",
+    "demo",
     "grading",
     "install_not_implemented_handler",
 ]

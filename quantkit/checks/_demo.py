@@ -1,96 +1,75 @@
-"""Demo blocks that never stop *Run All*: a stub or a blank exercise prints one polite line instead.
+"""Run All goes on: a demonstration cell that needs a function the student has not written yet says so.
 
-A released notebook holds stubs (``def lloyd_max(...): raise NotImplementedError()``) and blank
-optional exercises (a cell whose body is ``raise NotImplementedError()``). A figure or an explorer
-that calls a stub would stop *Run → Run All Cells* at that cell. Wrapping the demo in
-``with check.demo():`` prints one line naming what is missing and lets the notebook go on. Test
-cells are not wrapped: they must fail when a public check fails (nbgrader's Validate needs that).
+Demonstration cells (figures, listening tests, explorers) call the student's graded functions. In the
+released notebook those are stubs that raise ``NotImplementedError``, and an exception would stop
+*Run All* at the first demonstration. Wrapping the cell's body in ``with demo():`` turns that one
+exception into one polite printed line and closes any half-drawn figure, so the notebook runs on to
+the next question::
 
-Only a ``NotImplementedError`` raised by the notebook's own code (a function defined in a cell, or
-the cell itself) is caught; one raised inside a library keeps its traceback, and so does every
-other exception.
+    with demo():
+        plots.spectrum(requantize(x, 8), rate)
+
+Any other exception (a real bug in the student's code, or in the cell) propagates as usual.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
-from types import FrameType, TracebackType
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["DemoBlock", "skipped_line"]
+__all__ = ["demo", "not_ready_line"]
 
 
-def skipped_line(name: str | None, question: str | None = None) -> str:
-    """The line printed when a demo block meets the stub ``name`` (None: a blank exercise cell)."""
+def not_ready_line(name: str | None, what: str = "this cell's result") -> str:
+    """The line :func:`demo` prints: ``name`` is the stub that raised, None for the cell itself."""
     if name is None:
         return (
-            "optional exercise not done yet: replace `raise NotImplementedError()` in this cell with "
-            "your code to see this part (the rest of the notebook runs without it)"
+            "optional exercise not done yet (nothing below needs it): replace `raise NotImplementedError()`"
         )
-    where = f" ({question})" if question else ""
-    return f"not implemented yet: write `{name}`{where} first to see this part; the notebook goes on"
+    return f"not implemented yet: write `{name}` first to see {what}; the notebook goes on"
 
 
-def _innermost(tb: TracebackType | None) -> FrameType | None:
-    frame = None
-    while tb is not None:
-        frame = tb.tb_frame
-        tb = tb.tb_next
-    return frame
-
-
-class DemoBlock:
-    """Context manager returned by :meth:`quantkit.checks.Checker.demo`.
+@contextmanager
+def demo(what: str = "this cell's result") -> Iterator[None]:
+    """Catch a student's ``NotImplementedError`` in a demonstration cell, print one line and go on.
 
     Parameters
     ----------
-    namespace : dict
-        The notebook's globals: a ``NotImplementedError`` counts as the student's when the frame that
-        raised it runs with these globals.
-    question_of : callable
-        Maps a function name to its question id (``"q1"``), or None when unknown.
-    printer : callable, default print
-        Where the polite line goes.
+    what : str, default "this cell's result"
+        What the cell would show ("this figure", "the listening test"), for the printed line.
 
-    Attributes
-    ----------
-    skipped : str or None
-        The name of the stub that stopped the block (``"<cell>"`` for a blank exercise), else None.
+    Notes
+    -----
+    The function named in the line is the innermost one that raised (the stub), found from the
+    traceback; a ``raise NotImplementedError()`` at the top level of the cell (an optional exercise
+    left blank) gives the exercise's line. Figures created inside the block are closed when it stops
+    early, so no empty axes are shown.
+
+    Examples
+    --------
+    >>> def requantize(x, n_bits):
+    ...     raise NotImplementedError()
+    >>> with demo("this figure"):
+    ...     requantize([0.1], 8)
+    not implemented yet: write `requantize` first to see this figure; the notebook goes on
+
     """
-
-    def __init__(
-        self,
-        namespace: Mapping[str, Any],
-        question_of: Callable[[str], str | None],
-        printer: Callable[[str], Any] = print,
-    ) -> None:
-        self._namespace = namespace
-        self._question_of = question_of
-        self._print = printer
-        self.skipped: str | None = None
-
-    def __enter__(self) -> DemoBlock:
-        return self
-
-    def __exit__(
-        self, etype: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> bool:
-        if etype is None or not issubclass(etype, NotImplementedError):
-            return False
-        frame = _innermost(tb)
-        if frame is None or frame.f_globals is not self._namespace:
-            return False  # raised by a library: not ours to hide
-        name = frame.f_code.co_name
-        if name.startswith("<"):
-            self.skipped = "<cell>"
-            self._print(skipped_line(None))
-        else:
-            self.skipped = name
-            self._print(skipped_line(name, self._question_of(name)))
-        return True
-
-
-def caller_globals(depth: int = 2) -> dict[str, Any]:
-    """The globals of the code ``depth`` frames up (the notebook cell that opened the block)."""
-    return sys._getframe(depth).f_globals
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    before = set(pyplot.get_fignums()) if pyplot is not None else set()
+    try:
+        yield
+    except NotImplementedError as exc:
+        tb = exc.__traceback__
+        frame = None
+        while tb is not None:
+            frame = tb.tb_frame
+            tb = tb.tb_next
+        name = None
+        if frame is not None and not frame.f_code.co_name.startswith("<"):
+            name = frame.f_code.co_name
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            for number in set(pyplot.get_fignums()) - before:
+                pyplot.close(number)
+        print(not_ready_line(name, what))
