@@ -16,8 +16,9 @@ subclass) of bool, int, uint or float  "data": "<base64 of C-order little-endian
 numpy scalar (bool, int, uint, float)  ``{"__scalar__": {"dtype": "<i8", "data": "<base64>"}}``
 ``tuple`` / ``list``                   ``{"__tuple__": [...]}`` / ``[...]``
 ``dict`` with str keys                 ``{"__dict__": {...}}``
-:data:`SPEC_TYPES` objects (a          ``{"__object__": {"type": "signal", "spec": <wire of obj.to_spec()>}}``
-:class:`quantkit.signals.Signal`, ...)
+:data:`SPEC_TYPES` objects             ``{"__object__": {"type": "signal", "spec": <wire of obj.to_spec()>}}``
+(:class:`quantkit.signals.Signal`,
+:class:`quantkit.densities.Density`)
 =====================================  ==================================================================
 
 A *spec object* is a quantkit class whose instances are plain data in disguise: it has ``to_spec()``

@@ -118,11 +118,106 @@ def test_bad_parameters_are_refused(build, error):
         build()
 
 
+def _spec(kind: str, **params: object) -> dict:
+    return {"kind": kind, "params": params}
+
+
+G = {"mean": 0.0, "std": 1.0}
+TAB = {"x": [0.0, 1.0, 2.0], "values": [0.0, 1.0, 0.0]}
+MIX = {"weights": [1.0], "means": [0.0], "stds": [1.0]}
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "words"),
+    [
+        # not a spec at all, or the wrong keys
+        ([("kind", "gaussian")], ValueError, "must be a dict"),
+        ({"kind": "gaussian"}, ValueError, "exactly the keys"),
+        ({"kind": "gaussian", "params": G, "extra": 1}, ValueError, "exactly the keys"),
+        ({"kind": ["gaussian"], "params": G}, ValueError, "unknown density kind list"),
+        (_spec("cauchy"), ValueError, "unknown density kind 'cauchy'"),
+        ({"kind": "gaussian", "params": [0.0, 1.0]}, ValueError, "dict with string keys"),
+        ({"kind": "gaussian", "params": {0: 0.0, "std": 1.0}}, ValueError, "dict with string keys"),
+        (_spec("gaussian", mean=0.0), ValueError, r"missing \['std'\]"),
+        (_spec("gaussian", **G, skew=1.0), ValueError, r"unknown \['skew'\]"),
+        (_spec("tabulated", **TAB, normalize=True), ValueError, r"unknown \['normalize'\]"),
+        # wrong types
+        (_spec("gaussian", mean="0", std=1.0), TypeError, "real number"),
+        (_spec("gaussian", mean=None, std=1.0), TypeError, "real number"),
+        (_spec("gaussian", mean=True, std=1.0), TypeError, "real number"),
+        (_spec("gaussian", mean=[0.0], std=1.0), TypeError, "real number"),
+        (_spec("gaussian", mean={"a": 1}, std=1.0), TypeError, "real number"),
+        (_spec("tabulated", x="0123", values=[1.0] * 4), TypeError, "list of numbers"),
+        (_spec("tabulated", x=[0.0, [1.0]], values=[1.0, 1.0]), TypeError, "real number"),
+        (_spec("tabulated", x=np.array([[0.0, 1.0]]), values=[1.0, 1.0]), ValueError, "1-D"),
+        (_spec("tabulated", x=np.array([True, False]), values=[1.0, 1.0]), TypeError, "real numbers"),
+        (_spec("gaussian_mixture", weights=1.0, means=[0.0], stds=[1.0]), TypeError, "list of numbers"),
+        # NaN, infinities, out of range, too large
+        (_spec("gaussian", mean=math.nan, std=1.0), ValueError, "finite"),
+        (_spec("laplacian", mean=0.0, std=math.inf), ValueError, "finite"),
+        (_spec("gaussian", mean=1e51, std=1.0), ValueError, "magnitude"),
+        (_spec("gaussian", mean=10**400, std=1.0), ValueError, "magnitude"),
+        (_spec("gaussian", mean=0.0, std=0.0), ValueError, "positive"),
+        (_spec("gaussian", mean=0.0, std=-1.0), ValueError, "positive"),
+        (_spec("gaussian", mean=0.0, std=5e-324), ValueError, "positive"),
+        (_spec("uniform", low=1.0, high=1.0), ValueError, "greater than low"),
+        (_spec("uniform", low=0.0, high=5e-324), ValueError, "greater than low"),
+        (_spec("tabulated", x=[0.0, 1.0], values=[1.0, math.nan]), ValueError, "finite"),
+        (_spec("tabulated", x=[0.0, 1.0], values=[1.0, -1.0]), ValueError, "zero or positive"),
+        (_spec("tabulated", x=[0.0, 1.0], values=[0.0, 0.0]), ValueError, "not all be zero"),
+        (_spec("tabulated", x=[1.0, 0.0], values=[1.0, 1.0]), ValueError, "strictly increasing"),
+        (_spec("tabulated", x=[0.0, 0.0], values=[1.0, 1.0]), ValueError, "strictly increasing"),
+        (_spec("tabulated", x=[0.0], values=[1.0]), ValueError, "strictly increasing"),
+        (_spec("tabulated", x=[0.0, 1.0, 2.0], values=[1.0, 1.0]), ValueError, "same length"),
+        (_spec("tabulated", x=[0.0, 1e-300], values=[1e-300, 1e-300]), ValueError, "positive integral"),
+        (_spec("gaussian_mixture", weights=[-1.0, 2.0], means=[0.0, 1.0], stds=[1.0, 1.0]), ValueError,
+         "zero or positive"),
+        (_spec("gaussian_mixture", weights=[0.0], means=[0.0], stds=[1.0]), ValueError, "positive"),
+        (_spec("gaussian_mixture", weights=[], means=[], stds=[]), ValueError, "empty"),
+        # huge sizes are refused by count, before any element is looked at
+        (_spec("tabulated", x=list(range(densities.MAX_NODES + 1)), values=[1.0] * (densities.MAX_NODES + 1)),
+         ValueError, "at most 100000"),
+        (_spec("tabulated", x=np.arange(densities.MAX_NODES + 1.0), values=[1.0]), ValueError,
+         "at most 100000"),
+        (_spec("gaussian_mixture", weights=[1.0] * 65, means=[0.0] * 65, stds=[1.0] * 65), ValueError,
+         "at most 64"),
+    ],
+)
+def test_hostile_specs_are_refused(spec, error, words):
+    """density_from_spec refuses every malformed spec with a message saying what is wrong."""
+    with pytest.raises(error, match=words):
+        density_from_spec(spec)
+
+
+def test_limits_hold_at_their_edges():
+    """The largest allowed numbers and sizes still give finite, non-negative densities and moments."""
+    big = densities.MAX_MAGNITUDE
+    for p in (
+        gaussian(big, 1.0 / big),
+        uniform(-big, big),
+        gaussian_mixture([big] * 64, np.linspace(-big, big, 64), [big] * 64),
+        tabulated(np.linspace(-big, big, 5), [big, 0.0, big, 0.0, big]),
+        tabulated(np.arange(densities.MAX_NODES, dtype=float), np.ones(densities.MAX_NODES)),
+    ):
+        values = p(np.array([-big, -1.0, 0.0, 1.0, big]))
+        assert np.all(np.isfinite(values)) and np.all(values >= 0)
+        assert all(math.isfinite(v) for v in (p.total, p.mean, p.std)) and p.total > 0
+        assert density_from_spec(p.to_spec()) == p
+
+
 def test_bad_specs_are_wire_errors():
-    with pytest.raises(WireError, match="density spec"):
-        loads('{"__density__": {"kind": "gaussian", "params": {"mean": 0.0}}}')
-    with pytest.raises(WireError, match="density spec"):
-        loads('{"__density__": {"kind": "cauchy", "params": {}}}')
+    """Through the wire, a refused spec is a WireError naming the density type."""
+
+    def wire(spec: dict) -> str:
+        return '{"__object__": {"type": "density", "spec": ' + dumps(spec) + "}}"
+
+    assert type(loads(wire(_spec("gaussian", **G)))) is Density
+    refused = (_spec("gaussian", mean=0.0), _spec("cauchy"), _spec("tabulated", x=[0.0, 1.0], values=[1, -1]))
+    for spec in refused:
+        with pytest.raises(WireError, match="not a valid density spec"):
+            loads(wire(spec))
+    with pytest.raises(WireError, match="unknown tag"):
+        loads('{"__density__": {"kind": "gaussian", "params": {"mean": 0.0, "std": 1.0}}}')
 
 
 def test_call_refuses_non_numbers():

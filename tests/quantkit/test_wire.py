@@ -133,6 +133,15 @@ def test_signal_round_trip() -> None:
     )
 
 
+def test_density_round_trip() -> None:
+    from quantkit import densities
+
+    for p in (densities.laplacian(std=2.0), densities.tabulated([0.0, 1.0, 3.0], [0.0, 2.0, 0.5])):
+        assert encode(p) == {"__object__": {"type": "density", "spec": encode(p.to_spec())}}
+        back = loads(dumps(p))
+        assert back == p and type(back) is densities.Density
+
+
 def test_only_registered_spec_objects_cross_the_wire() -> None:
     """A subclass of a registered class, or an unregistered object with to_spec, is refused."""
     from quantkit import signals
@@ -213,6 +222,19 @@ def test_depth_limit_on_encode_and_decode() -> None:
             '{"__dict__": {"kind": "nope", "params": {"__dict__": {}}}}}}',
             "not a valid signal spec",
         ),
+        (
+            '{"__object__": {"type": "density", "spec": {"__dict__": {"kind": "tabulated", "params": '
+            '{"__dict__": {"x": [0.0, 1.0], "values": [1.0, {"__float__": "nan"}]}}}}}}',
+            "not a valid density spec: values",
+        ),
+        (
+            '{"__object__": {"type": "density", "spec": {"__dict__": {"kind": "gaussian", "params": '
+            '{"__dict__": {"mean": 0.0, "std": 1.0, "exec": "import os"}}}}}}',
+            "not a valid density spec",
+        ),
+        ('{"__object__": {"type": "density", "spec": "gaussian"}}', "not a valid density spec"),
+        ('{"__object__": {"type": "Density", "spec": 1}}', "unknown object type"),
+        ('{"__density__": {"kind": "gaussian", "params": {"mean": 0, "std": 1}}}', "unknown tag"),
         ('{"__object__": {"type": "os.system", "spec": 1}}', "unknown object type"),
         ('{"__object__": {"type": "signal"}}', "must hold"),
         ('{"__object__": ["signal", 1]}', "must hold"),
