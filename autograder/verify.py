@@ -46,6 +46,7 @@ import ast
 import importlib
 import inspect
 import re
+import symtable
 import sys
 import tempfile
 import time
@@ -129,12 +130,51 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
+    """The global names a cell reads: at its top level, or from inside its functions, lambdas and
+    comprehensions. A function's own locals and parameters are not reads of the notebook's names."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        tree = ast.parse("\n".join(lines))
+        table = symtable.symtable("\n".join(lines), "<cell>", "exec")
     except SyntaxError:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    names: set[str] = set()
+    scopes = [table]
+    while scopes:
+        scope = scopes.pop()
+        top = scope.get_type() == "module"
+        names.update(
+            s.get_name() for s in scope.get_symbols() if s.is_referenced() and (top or s.is_global())
+        )
+        scopes.extend(scope.get_children())
+    return names
+
+
+def _is_demo(cell: Any) -> bool:
+    return "demo" in cell.get("metadata", {}).get("tags", [])
+
+
+def _demo_cell_problems(code: Sequence[Any], graded_names: Iterable[str]) -> list[str]:
+    """What is wrong with the ``demo`` cells among the code cells ``code`` (in notebook order).
+
+    A demo cell must not be a solution or graded cell, define a graded name, or define a name that a
+    later cell reads; later demo cells do not count, since the grader skips them too.
+    """
+    problems = []
+    graded_names = set(graded_names)
+    for i, cell in enumerate(code):
+        if not _is_demo(cell):
+            continue
+        label = _nbgrader(cell).get("grade_id") or f"code cell {i + 1}"
+        if _nbgrader(cell).get("solution") or _nbgrader(cell).get("grade"):
+            problems.append(f"{label} is tagged demo but is a solution or graded cell")
+        defined = _defined_names(cell.source)
+        graded = defined & graded_names
+        later = set().union(set(), *(_loaded_names(c.source) for c in code[i + 1 :] if not _is_demo(c)))
+        if graded:
+            problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
+        if defined & later:
+            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
+    return problems
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -383,22 +423,9 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
         "public answers", _public_answer_problems(course, slug), "no public case reveals a graded output"
     )
 
-    problems = []
     code = [c for c in nb.cells if c.cell_type == "code"]
-    for i, cell in enumerate(code):
-        if "demo" not in cell.get("metadata", {}).get("tags", []):
-            continue
-        label = _nbgrader(cell).get("grade_id") or f"code cell {i + 1}"
-        if _nbgrader(cell).get("solution") or _nbgrader(cell).get("grade"):
-            problems.append(f"{label} is tagged demo but is a solution or graded cell")
-        defined = _defined_names(cell.source)
-        graded = defined & set(manifest.graded_names)
-        later = set().union(*(_loaded_names(c.source) for c in code[i + 1 :])) if i + 1 < len(code) else set()
-        if graded:
-            problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
-        if defined & later:
-            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
-    n_demo = sum("demo" in c.get("metadata", {}).get("tags", []) for c in code)
+    problems = _demo_cell_problems(code, manifest.graded_names)
+    n_demo = sum(_is_demo(c) for c in code)
     report.add("demo cells", problems, f"{n_demo} demo cells, none needed later")
     return report
 
