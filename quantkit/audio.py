@@ -97,6 +97,8 @@ def play(x: ArrayLike, rate: int) -> Any:
         NaN/inf, is not 1-D or ``(n, 2)``, or ``rate`` is not a positive whole number.
     TypeError
         If ``x`` is not numeric or ``rate`` is not a number.
+
+    Used in: notebooks/05_optimal_quantization.ipynb
     """
     from IPython.display import Audio
 
@@ -303,8 +305,6 @@ def wav_bytes(x: ArrayLike, rate: int) -> bytes:
     >>> data = wav_bytes([0.0, 0.5, -0.5], 8000)
     >>> data[:4], data[8:12], len(data)
     (b'RIFF', b'WAVE', 50)
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
     import io
 

@@ -219,8 +219,6 @@ class Density:
     0.707107
     >>> density_from_spec(p.to_spec()) == p
     True
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
 
     kind: str
@@ -351,8 +349,6 @@ def uniform(low: float = -1.0, high: float = 1.0) -> Density:
     Returns
     -------
     Density
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
     lo, hi = _real(low, "low"), _real(high, "high")
     if not hi - lo >= 1.0 / MAX_MAGNITUDE:
@@ -383,8 +379,6 @@ def gaussian_mixture(weights: Sequence[float], means: Sequence[float], stds: Seq
     >>> p = gaussian_mixture([0.5, 0.5], [-2.0, 2.0], [0.5, 0.5])
     >>> round(p.std, 6)  # sqrt(0.25 + 4)
     2.061553
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
     w = _reals(weights, "weights", limit=MAX_COMPONENTS, nonnegative=True)
     m = _reals(means, "means", limit=MAX_COMPONENTS)
@@ -417,8 +411,6 @@ def tabulated(x: Sequence[float], values: Sequence[float]) -> Density:
     >>> p = tabulated([-1.0, 0.0, 1.0], [0.0, 2.0, 0.0])  # a triangle of area 2
     >>> p.total, float(p(0.5))
     (2.0, 1.0)
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
     nodes = _reals(x, "x", limit=MAX_NODES)
     vals = _reals(values, "values", limit=MAX_NODES, nonnegative=True)

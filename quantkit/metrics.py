@@ -88,6 +88,8 @@ def mse(reference: ArrayLike, test: ArrayLike) -> float:
     --------
     >>> mse([0, 0, 0, 0], [1, -1, 1, -1])
     1.0
+
+    Used in: notebooks/05_optimal_quantization.ipynb
     """
     ref, tst = _pair(reference, test)
     return float(np.mean(np.square(ref - tst)))
@@ -150,6 +152,8 @@ def snr_db(reference: ArrayLike, test: ArrayLike) -> float:
     A sine of amplitude ``A`` has mean power ``A**2 / 2``; with noise of mean power ``sigma**2`` this
     gives ``10 log10(A**2 / (2 sigma**2))``. Both sums cover the same number of samples, so the ratio
     of sums equals the ratio of mean powers.
+
+    Used in: notebooks/05_optimal_quantization.ipynb
     """
     ref, tst = _pair(reference, test)
     signal_energy = float(np.sum(np.square(ref)))

@@ -620,8 +620,6 @@ class QuantizerDesignExplorer(_Explorer):
     ``qk-plot``, ``qk-message``. When a call of ``design_fn`` takes longer than
     :data:`SLOW_CALL_SECONDS`, the controls switch to updating on release only and the readout
     shows "computing…" while the student's function runs.
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
 
     def __init__(
@@ -880,8 +878,6 @@ class AdaptiveQuantizerExplorer(_Explorer):
     -----
     CSS classes for browser tests: ``qk-bits``, ``qk-speed``, ``qk-readout``, ``qk-plot``,
     ``qk-message``, ``qk-original``, ``qk-decoded``.
-
-    Used in: notebooks/05_optimal_quantization.ipynb
     """
 
     def __init__(

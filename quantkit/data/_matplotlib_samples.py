@@ -65,6 +65,8 @@ def grace_hopper() -> np.ndarray:
     Commodore Grace M. Hopper, a work of the U.S. federal government and therefore in the public
     domain; matplotlib distributes it with its sample data. The JPEG is already lossy-compressed, so
     its 8-bit values carry JPEG artefacts of their own.
+
+    Used in: notebooks/05_optimal_quantization.ipynb
     """
     return _grace_hopper().copy()
 
