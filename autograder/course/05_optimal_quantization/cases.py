@@ -1,7 +1,9 @@
-"""Cases of notebook 05 (Phase A draft against /work/briefs/spec_api.md).
+"""Cases of notebook 05, "Optimal and adaptive quantization": inputs on which its graded names are compared.
 
-Expected outputs are not written here: the refs command computes them from the solution notebook.
-Design rules, so that no expected output hinges on the last bit:
+Expected outputs are not written here: ``quantgrade refs`` computes them by running the solution. Each
+group is one reference test (its points, its one-line doc); public rows ship with quantkit for the
+self-checks and are never graded, and no public row has a hidden row's inputs. Design rules, so that
+no expected output hinges on the last bit:
 
 * ``lloyd_max``: supports of power-of-two length make the grid spacing h = (b - a) / 2**16 a power of
   two, and then every correct formulation of the trapezoidal sums tried (scipy's cumulative_trapezoid,
@@ -21,8 +23,8 @@ Design rules, so that no expected output hinges on the last bit:
 from __future__ import annotations
 
 import numpy as np
-from spec_stub import Cases, stable_rng  # final: from autograder.spec import Cases, stable_rng
 
+from autograder.spec import Cases, stable_rng
 from quantkit import data
 from quantkit.densities import gaussian, gaussian_mixture, laplacian, tabulated, uniform
 
@@ -51,7 +53,7 @@ _LM = " (levels, thresholds and MSE to 1e-9: the grid spacing is a power of two)
 _LM_LOOSE = " (to 1e-7: on this support equivalent sums differ in the last bits and the stop may move)"
 
 lm = cases.group(
-    "lloyd_max",
+    "lloyd_max", id="lloyd_max",
     points=0.75,
     rtol=1e-9,
     atol=1e-9,
@@ -84,7 +86,7 @@ lm.row(
 )
 
 lm_it = cases.group(
-    "lloyd_max",
+    "lloyd_max", id="lloyd_max_iterations",
     points=0.5,
     rtol=1e-10,
     atol=1e-10,
@@ -105,7 +107,7 @@ lm_it.hidden("three_iterations", "n_iter=3, tol=0", BIMODAL, (-7.0, 9.0), 4, n_i
 lm_it.hidden("loose_tol", "tol=1e-3 stops early", GAUSS, (-8.0, 8.0), 16, tol=1e-3)
 
 lm_edge = cases.group(
-    "lloyd_max",
+    "lloyd_max", id="lloyd_max_edges",
     points=0.25,
     rtol=1e-9,
     atol=1e-9,
@@ -127,7 +129,7 @@ lm_edge.hidden(
     4,
 )
 
-lm_bad = cases.group("lloyd_max", points=0.25, doc="bad arguments raise ValueError")
+lm_bad = cases.group("lloyd_max", id="lloyd_max_errors", points=0.25, doc="bad arguments raise ValueError")
 lm_bad.public("zero_levels", "n_levels = 0 raises ValueError", GAUSS, (-8.0, 8.0), 0)
 lm_bad.hidden("float_levels", "n_levels = 2.5 raises ValueError", GAUSS, (-8.0, 8.0), 2.5)
 lm_bad.hidden("bool_levels", "n_levels = True raises ValueError", GAUSS, (-8.0, 8.0), True)
@@ -146,7 +148,7 @@ _CLUSTERS = np.concatenate(
 )
 _LAPLACE_SAMPLES = rng.laplace(0.0, 1.0, 3000)
 ls = cases.group(
-    "lloyd_samples",
+    "lloyd_samples", id="lloyd_samples",
     points=0.5,
     rtol=0.0,
     atol=1e-12,
@@ -193,7 +195,7 @@ ls.hidden(
 ls.hidden("one_level", "one level: the mean", _CLUSTERS, 1, 5, np.array([7.0]))
 
 ls_shape = cases.group(
-    "lloyd_samples",
+    "lloyd_samples", id="lloyd_samples_shapes",
     points=0.25,
     rtol=0.0,
     atol=1e-12,
@@ -207,7 +209,7 @@ ls_shape.hidden(
 ls_shape.hidden("integers", "integer samples", np.array([0, 1, 2, 10, 11, 12]), 2, 10, np.array([0.0, 5.0]))
 ls_shape.hidden("float32", "float32 samples", _CLUSTERS.astype(np.float32), 3, 30, np.array([-3.0, 0.0, 3.0]))
 
-ls_bad = cases.group("lloyd_samples", points=0.25, doc="bad arguments raise ValueError")
+ls_bad = cases.group("lloyd_samples", id="lloyd_samples_errors", points=0.25, doc="bad arguments raise ValueError")
 ls_bad.public(
     "unsorted_init",
     "an init that is not increasing raises ValueError",
@@ -234,7 +236,7 @@ ls_bad.hidden("negative_iter", "n_iter = -1 raises ValueError", _CLUSTERS, 2, -1
 # ----------------------------------------------------------------------------------------- q4 share_weights
 _W = np.concatenate([rng.normal(-0.5, 0.02, 40), rng.normal(0.0, 0.02, 120), rng.normal(0.7, 0.03, 40)])
 sw = cases.group(
-    "share_weights",
+    "share_weights", id="share_weights",
     points=0.5,
     rtol=0.0,
     atol=1e-12,
@@ -251,26 +253,26 @@ sw.hidden("float32_layer", "float32 weights", _W.astype(np.float32).reshape(4, 5
 _W_LAPLACE = rng.laplace(0.0, 0.1, 300).reshape(15, 20)
 sw.hidden("peaked_layer", "a peaked layer, 8 clusters, 3 iterations (the start matters)", _W_LAPLACE, 8, 3)
 sw_bad = cases.group(
-    "share_weights", points=0.25, doc="an unknown start and a constant layer raise ValueError"
+    "share_weights", id="share_weights_errors", points=0.25, doc="an unknown start and a constant layer raise ValueError"
 )
 sw_bad.public("unknown_init", "init='random' raises ValueError", np.array([0.0, 1.0]), 2, 5, "random")
 sw_bad.hidden("unknown_init2", "init='quantile' raises ValueError", _W, 3, 5, "quantile")
 sw_bad.hidden("constant", "a constant layer with 2 clusters raises ValueError", np.ones(10), 2, 5)
 
 # --------------------------------------------------------------------------------------- q5 shared_accuracy
-cases.value(
-    "shared_accuracy",
+acc = cases.group(
+    id="shared_accuracy",
     points=0.5,
     atol=0.0023,
-    plausible=(0.5, 1.0),
     note=" (to 1/450: one test image)",
     doc="the test accuracy of the MLP shared with 16 entries per layer",
 )
+acc.value("accuracy", "the test accuracy of the shared MLP", "shared_accuracy", plausible=(0.5, 1.0))
 
 # ------------------------------------------------------------------------------------------ q6 entropy_bits
 _ENT = " (to 1e-12)"
 ent = cases.group(
-    "entropy_bits",
+    "entropy_bits", id="entropy",
     points=0.5,
     rtol=0.0,
     atol=1e-12,
@@ -285,7 +287,7 @@ ent.hidden("one_value", "a single index", np.array([42]))
 ent.hidden("random", "1000 indices from 0..9", rng.integers(0, 10, 1000))
 ent.hidden("skewed", "a skewed distribution", np.repeat(np.arange(6), [1, 2, 4, 8, 16, 33]))
 ent_more = cases.group(
-    "entropy_bits",
+    "entropy_bits", id="entropy_labels",
     points=0.25,
     rtol=0.0,
     atol=1e-12,
@@ -300,14 +302,14 @@ ent_more.hidden(
 ent_more.hidden("matrix", "a 2-D array", rng.integers(-4, 4, 600).reshape(20, 30))
 ent_more.hidden("floats", "float labels that are whole numbers", np.array([1.0, 1.0, 2.0, 4.0]))
 ent_more.hidden("uint8", "uint8 indices", rng.integers(0, 256, 2000).astype(np.uint8))
-ent_bad = cases.group("entropy_bits", points=0.25, doc="no index, or a NaN, raises ValueError")
+ent_bad = cases.group("entropy_bits", id="entropy_errors", points=0.25, doc="no index, or a NaN, raises ValueError")
 ent_bad.public("empty", "an empty array raises ValueError", np.array([], dtype=np.int64))
 ent_bad.hidden("empty_2d", "an empty 2-D array raises ValueError", np.zeros((0, 3), dtype=np.int64))
 ent_bad.hidden("nan", "a NaN raises ValueError", np.array([1.0, np.nan]))
 
 # --------------------------------------------------------------------------------------- q7 rate-distortion
 rdb = cases.group(
-    "gaussian_rd_bound",
+    "gaussian_rd_bound", id="rd_bound",
     points=0.5,
     rtol=1e-12,
     atol=0.0,
@@ -321,7 +323,7 @@ rdb.hidden("rates", "an array of rates", np.array([0.0, 0.25, 1.0, 2.5, 8.0]))
 rdb.hidden("variance_kw", "variance by keyword", 3.0, variance=0.5)
 rdb.hidden("matrix", "a 2-D array of rates", np.arange(6.0).reshape(2, 3) / 2)
 rdr = cases.group(
-    "gaussian_rate_for_distortion",
+    "gaussian_rate_for_distortion", id="rate_for_distortion",
     points=0.25,
     rtol=1e-12,
     atol=1e-15,
@@ -333,35 +335,35 @@ rdr.public("no_bits", "D = variance: no bits", 2.0, 2.0)
 rdr.hidden("sixteenth", "D = 1/16: two bits", 1 / 16)
 rdr.hidden("above", "D above the variance: 0, not negative", 5.0)
 rdr.hidden("array", "an array of distortions, some above the variance", np.array([1e-6, 0.01, 0.5, 1.0, 4.0]))
-rdr.hidden("variance_kw", "variance by keyword", 0.1, variance=10.0)
+rdr.hidden("rate_variance_kw", "variance by keyword", 0.1, variance=10.0)
 rd_bad = cases.group(
-    "gaussian_rd_bound", points=0.25, doc="a negative rate or a bad variance raises ValueError"
+    "gaussian_rd_bound", id="rd_bound_errors", points=0.25, doc="a negative rate or a bad variance raises ValueError"
 )
 rd_bad.public("negative", "a negative rate raises ValueError", -1.0)
 rd_bad.hidden("negative_in_array", "an array with a negative rate raises ValueError", np.array([1.0, -0.5]))
 rd_bad.hidden("zero_variance", "variance 0 raises ValueError", 1.0, 0.0)
 rd_bad2 = cases.group(
-    "gaussian_rate_for_distortion", points=0.25, doc="a distortion that is not positive raises ValueError"
+    "gaussian_rate_for_distortion", id="rate_for_distortion_errors", points=0.25, doc="a distortion that is not positive raises ValueError"
 )
 rd_bad2.public("zero", "D = 0 raises ValueError", 0.0)
-rd_bad2.hidden("negative", "a negative D raises ValueError", np.array([0.1, -0.1]))
-rd_bad2.hidden("zero_variance", "variance 0 raises ValueError", 0.5, 0.0)
+rd_bad2.hidden("negative_distortion", "a negative D raises ValueError", np.array([0.1, -0.1]))
+rd_bad2.hidden("rate_zero_variance", "variance 0 raises ValueError", 0.5, 0.0)
 
 # ------------------------------------------------------------------------------------------- q8 ecsq_gap_db
-cases.value(
-    "ecsq_gap_db",
+gap = cases.group(
+    id="ecsq_gap",
     points=0.5,
     atol=0.03,
-    plausible=(0.5, 3.0),
     note=" (to 0.03 dB: four standard deviations of the sampling scatter with 10**6 samples)",
     doc="the measured gap of entropy-coded uniform quantization at step 1/8",
 )
+gap.value("gap", "the gap above the bound, in dB", "ecsq_gap_db", plausible=(0.5, 3.0))
 
 # -------------------------------------------------------------------------------------- q10 jayant_quantize
 _JQ = " (indices exact, levels and steps to 1e-12)"
 SAYOOD = np.array([0.1, -0.2, 0.2, 0.1, -0.3, 0.1, 0.2, 0.5, 0.9, 1.5, 1.0, 0.9])
 jq_s = cases.group(
-    "jayant_quantize",
+    "jayant_quantize", id="jayant_sayood",
     points=0.25,
     rtol=0.0,
     atol=1e-12,
@@ -372,7 +374,7 @@ jq_s.hidden("sayood", "Sayood's example 9.5.3", SAYOOD, 3, [0.8, 0.9, 1.0, 1.2],
 jq_s.hidden("sayood_2bits", "the same input with 2 bits", SAYOOD, 2, [0.8, 1.2], 0.5, 1e-6, 100.0)
 jq_s.public("short", "four samples, 2 bits", np.array([0.3, -0.1, 0.9, 0.0]), 2, [0.5, 2.0], 0.25, 0.01, 1.0)
 jq = cases.group(
-    "jayant_quantize",
+    "jayant_quantize", id="jayant_speech",
     points=0.5,
     rtol=0.0,
     atol=1e-12,
@@ -402,7 +404,7 @@ jq.public(
     0.25,
 )
 jq_e = cases.group(
-    "jayant_quantize",
+    "jayant_quantize", id="jayant_edges",
     points=0.25,
     rtol=0.0,
     atol=1e-12,
@@ -442,7 +444,7 @@ jq_e.hidden(
     0.5,
     0.5,
 )
-jq_bad = cases.group("jayant_quantize", points=0.25, doc="bad arguments raise ValueError")
+jq_bad = cases.group("jayant_quantize", id="jayant_errors", points=0.25, doc="bad arguments raise ValueError")
 jq_bad.public(
     "few_multipliers",
     "3 multipliers for 3 bits raise ValueError",
@@ -474,7 +476,7 @@ jq_bad.hidden("zero_bits", "n_bits = 0 raises ValueError", np.zeros(4), 0, [], 0
 # --------------------------------------------------------------------------------------- q11 block_adaptive
 _BA = " (indices exact, levels and scales to 1e-12)"
 ba = cases.group(
-    "block_adaptive_quantize",
+    "block_adaptive_quantize", id="block",
     points=0.5,
     rtol=0.0,
     atol=1e-12,
@@ -487,7 +489,7 @@ for b, blk in ((2, 128), (3, 100), (4, 32)):
 ba.hidden("one_bit", "1 bit: the sign times half the peak", SPEECH8[6000:6300], 1, 50)
 ba.hidden("short_last", "the last block is shorter", np.sin(np.arange(23) / 3.0), 3, 10)
 ba_e = cases.group(
-    "block_adaptive_quantize",
+    "block_adaptive_quantize", id="block_edges",
     points=0.25,
     rtol=0.0,
     atol=1e-12,
@@ -504,7 +506,7 @@ ba_e.hidden(
 ba_e.hidden("peaks", "the peak lands in the top cell", np.array([1.0, -1.0, 0.5, 0.25, -0.25]), 2, 5)
 ba_e.hidden("block_of_one", "blocks of one sample", np.array([0.3, -0.7, 0.0, 2.0]), 2, 1)
 ba_e.public("zero_public", "all zeros", np.zeros(6), 2, 3)
-ba_bad = cases.group("block_adaptive_quantize", points=0.25, doc="bad arguments raise ValueError")
+ba_bad = cases.group("block_adaptive_quantize", id="block_errors", points=0.25, doc="bad arguments raise ValueError")
 ba_bad.public("block_zero", "block = 0 raises ValueError", np.zeros(4), 2, 0)
 ba_bad.hidden("bits_zero", "n_bits = 0 raises ValueError", np.zeros(4), 0, 2)
 ba_bad.hidden("matrix", "a 2-D input raises ValueError", np.zeros((2, 2)), 2, 2)
@@ -514,7 +516,7 @@ ba_bad.hidden("nan", "a NaN sample raises ValueError", np.array([0.0, np.nan]), 
 # ------------------------------------------------------------------------------------------------ q12 ADPCM
 _AD = " (indices exact, reconstruction to 1e-12)"
 ade = cases.group(
-    "adpcm_encode",
+    "adpcm_encode", id="adpcm_encode",
     points=0.5,
     rtol=0.0,
     atol=1e-12,
@@ -560,14 +562,14 @@ ade.hidden(
 _K3 = rng.integers(0, 8, 400)
 _K2 = rng.integers(0, 4, 300)
 add = cases.group(
-    "adpcm_decode",
+    "adpcm_decode", id="adpcm_decode",
     points=0.25,
     rtol=0.0,
     atol=1e-12,
     note=" (to 1e-12)",
     doc="adpcm_decode rebuilds the reference reconstruction from indices",
 )
-add.public("short", "five indices, 2 bits", np.array([2, 3, 3, 1, 0]), 2, [0.8, 1.6], 0.05, 0.01, 0.5)
+add.public("decode_short", "five indices, 2 bits", np.array([2, 3, 3, 1, 0]), 2, [0.8, 1.6], 0.05, 0.01, 0.5)
 add.hidden("random3", "400 random 3-bit indices", _K3, 3, JAYANT_DPCM[3], 2.0**-8, 2.0**-11, 0.25)
 add.hidden(
     "random2", "300 random 2-bit indices, a = 0.95", _K2, 2, JAYANT_DPCM[2], 2.0**-8, 2.0**-11, 0.5, a=0.95
@@ -583,7 +585,7 @@ add.hidden(
     0.2,
 )
 add.hidden("int32", "int32 indices", _K3[:100].astype(np.int32), 3, JAYANT_DPCM[3], 2.0**-8, 2.0**-11, 0.25)
-ad_bad = cases.group("adpcm_decode", points=0.25, doc="indices out of range or not integers raise ValueError")
+ad_bad = cases.group("adpcm_decode", id="adpcm_decode_errors", points=0.25, doc="indices out of range or not integers raise ValueError")
 ad_bad.public(
     "too_large", "index 4 with 2 bits raises ValueError", np.array([0, 4]), 2, [0.8, 1.6], 0.05, 0.01, 0.5
 )
@@ -603,7 +605,7 @@ ad_bad.hidden(
     0.01,
     0.5,
 )
-ade_bad = cases.group("adpcm_encode", points=0.25, doc="bad arguments of the encoder raise ValueError")
+ade_bad = cases.group("adpcm_encode", id="adpcm_encode_errors", points=0.25, doc="bad arguments of the encoder raise ValueError")
 ade_bad.public(
     "few_multipliers", "one multiplier for 2 bits raises ValueError", np.zeros(4), 2, [0.8], 0.05, 0.01, 0.5
 )

@@ -1,15 +1,16 @@
-"""Known mistakes of notebook 05 (Phase A draft), grouped by the solution cell each one edits.
+"""Known mistakes of notebook 05, by the solution cell each one edits (``old`` occurs there once).
 
-Every mistake must lose points in its own question and nowhere else: the questions that use an earlier
+Applied to the solution, a mistake is a full submission that must lose points in its own question (the
+cell's ``qN``) and nowhere else, unless it says why it ``propagates``: the questions that use an earlier
 function (q4 uses lloyd_samples, q5 share_weights, q8 entropy_bits and gaussian_rd_bound) are graded
-with follow-through credit, so an upstream mistake is catalogued only upstream. The spec stub checks
-that each mistake changes at least one hidden reference case of its own question; the ones that only a
-property test in hidden_tests.py catches say so.
+with follow-through credit, so an upstream mistake is catalogued only upstream. Three (at most four) of
+the most common mistakes per graded function, each with a hint that says what to look at, not the
+answer; `quantgrade verify` runs every one through the grader and reports where it loses points.
 """
 
 from __future__ import annotations
 
-from spec_stub import M  # final: from autograder.spec import Mistake as M
+from autograder.spec import Mistake as M
 
 MISTAKES = {
     "q1_lloyd_max": [
@@ -45,13 +46,6 @@ MISTAKES = {
             "leaves the cell probability out of the y**2 term of the MSE",
             "Expand the integral of (x - y)**2 p(x) over a cell: every one of the three terms carries p.",
         ),
-        M(
-            "uniform_start",
-            "levels = np.interp((np.arange(n_levels) + 0.5) / n_levels, P, x)",
-            "levels = a + (np.arange(n_levels) + 0.5) * (b - a) / n_levels",
-            "starts from levels spread evenly over the support instead of the equal-probability medians",
-            "The start is fixed: the median of each of N equal-probability cells, found from P.",
-        ),
     ],
     "q3_lloyd_samples": [
         M(
@@ -76,13 +70,6 @@ MISTAKES = {
             "moves each level to the median of its samples",
             "Which statistic of a cell minimises the squared error: the median or the mean?",
         ),
-        M(
-            "stops_after_one",
-            "if labels is not None and np.array_equal(new_labels, labels):",
-            "if labels is not None:",
-            "stops after the first iteration",
-            "Stop only when an iteration changes no label (or after n_iter iterations).",
-        ),
     ],
     "q4_share_weights": [
         M(
@@ -91,13 +78,6 @@ MISTAKES = {
             "init = np.linspace(-np.abs(w).max(), np.abs(w).max(), n_clusters)",
             "spreads the start over [-max|w|, max|w|] instead of [min w, max w]",
             "The linear start runs from the smallest to the largest weight of the layer.",
-        ),
-        M(
-            "quantile_start",
-            "init = np.linspace(w.min(), w.max(), n_clusters)",
-            "init = np.quantile(w, (np.arange(n_clusters) + 0.5) / n_clusters)",
-            "starts from quantiles (density-based) instead of the linear start",
-            "Deep Compression's linear start is fixed here: evenly spaced between min and max.",
         ),
         M(
             "flat_indices",
@@ -181,11 +161,25 @@ MISTAKES = {
             "D is a mean squared error: it scales with the variance.",
         ),
         M(
-            "no_clamp",
+            "negative_rate",
             "r = np.maximum(0.0, 0.5 * np.log2(variance / d))",
             "r = 0.5 * np.log2(variance / d)",
             "gives a negative rate when D exceeds the variance",
             "Sending nothing and decoding 0 already gives D = variance: can a rate be negative?",
+        ),
+        M(
+            "bound_base_e",
+            "d = variance * 2.0 ** (-2.0 * r)",
+            "d = variance * np.exp(-2.0 * r)",
+            "D(R) = variance * exp(-2R): base e instead of 2",
+            "R counts bits: each one divides the error power by 2**2. What is the base of the exponential?",
+        ),
+        M(
+            "rate_without_half",
+            "r = np.maximum(0.0, 0.5 * np.log2(variance / d))",
+            "r = np.maximum(0.0, np.log2(variance / d))",
+            "inverts D = variance 2**(-2R) without the factor 1/2",
+            "Solve D = variance * 2**(-2R) for R: how many bits does D = variance / 4 need?",
         ),
         M(
             "rate_in_nats",
@@ -211,13 +205,6 @@ MISTAKES = {
             "A coder can never beat the bound: the gap in dB is positive.",
         ),
         M(
-            "amplitude_db",
-            "10 * np.log10(ecsq_distortion",
-            "20 * np.log10(ecsq_distortion",
-            "takes 20 log10 of a ratio of powers",
-            "Distortions are powers: 10 log10.",
-        ),
-        M(
             "fixed_rate",
             "ecsq_rate = entropy_bits(ecsq_indices)",
             "ecsq_rate = float(np.log2(np.unique(ecsq_indices).size))",
@@ -236,7 +223,7 @@ MISTAKES = {
             "coded for the *next* sample.",
         ),
         M(
-            "no_clamp",
+            "step_not_clamped",
             "step = min(max(step * mult[magnitude], step_min), step_max)",
             "step = step * mult[magnitude]",
             "does not clamp the step",
@@ -271,13 +258,6 @@ MISTAKES = {
             "step = scale / n_levels",
             "uses the step of the range [-scale/2, scale/2)",
             "L cells cover [-scale, scale): a width of 2 scale.",
-        ),
-        M(
-            "drops_last_block",
-            "n_blocks = -(-x.size // block)",
-            "n_blocks = x.size // block",
-            "leaves out the last, shorter block",
-            "ceil(n / block) blocks: the last one may be shorter.",
         ),
         M(
             "zero_block",
