@@ -38,7 +38,7 @@ NOT_IMPLEMENTED = "not implemented yet"  # quantkit.checks._ipython and quantkit
 # The marks of a traceback wall: IPython's header and its frame lines ("Cell In[3], line 2", "File ...").
 TRACEBACK_MARKS = ("Traceback (most recent call last)", "Cell In[", 'File "')
 # An explorer created in a notebook cell: widgets.quantizer_explorer(...), SamplingExplorer(...), ...
-EXPLORER_CALL = re.compile(r"\b[a-z]+_explorer\(|\b[A-Z][A-Za-z]*Explorer\(")
+EXPLORER_CALL = re.compile(r"\b[a-z_]+_explorer\(|\b[A-Z][A-Za-z]*Explorer\(")
 
 _ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # True when the open notebook's kernel is idle, no code cell waits ("[*]:") and at least one has run.
