@@ -1030,7 +1030,8 @@ class AdaptiveQuantizerExplorer(_Explorer):
         self.student_seconds = student
         shown = ", ".join(f"{m:.3g}" for m in mult)
         text = (
-            f"{n_bits} bits, multipliers ({shown}): SNR {snr:.1f} dB, segmental SNR {seg:.1f} dB; "
+            f"{n_bits} bits, speed {speed:.2f}, multipliers ({shown}): SNR {snr:.1f} dB, "
+            f"segmental SNR {seg:.1f} dB; "
             f"step from {float(np.min(steps)):.2g} to {float(np.max(steps)):.2g}"
         )
         if student:

@@ -443,9 +443,9 @@ def test_adaptive_explorer_readout_is_the_snr_of_the_students_output():
     assert bytes(e.original.value).startswith(b"RIFF") and bytes(e.decoded.value).startswith(b"RIFF")
     decoded = e.decoded.value
     e.update(bits=3)
-    assert e.decoded.value != decoded and "3 bits, multipliers (0.85, 1, 1, 1.5)" in e.status
+    assert e.decoded.value != decoded and "3 bits, speed 1.00, multipliers (0.85, 1, 1, 1.5)" in e.status
     e.speed.value = 0.0
-    assert "multipliers (1, 1, 1, 1)" in e.status
+    assert "speed 0.00, multipliers (1, 1, 1, 1)" in e.status
     for name in ("qk-bits", "qk-speed", "qk-readout", "qk-plot", "qk-message", "qk-original", "qk-decoded"):
         assert any(name in c._dom_classes for c in _descendants(e.widget))
 
