@@ -36,6 +36,9 @@ BIMODAL = gaussian_mixture([1.0, 2.0], [-2.0, 1.5], [0.5, 1.0])  # weights sum t
 TRIANGLE = tabulated([-1.0, 0.0, 2.0], [0.0, 2.0, 0.5])  # area 2.25: not normalized
 SPEECH16 = data.speech()[0]
 SPEECH8 = SPEECH16[::2]  # exact 16-bit values at 8 kHz (every second sample, no filter)
+# Jayant's step multipliers, PCM (Jayant 1973) and DPCM (Cummiskey, Jayant and Flanagan 1973), as the
+# notebook tabulates them from Jayant's 1974 review and Rabiner and Schafer (1978). The primary tables
+# were not at hand: the values agree with a public university exercise that lists both columns.
 JAYANT_PCM = {
     2: (0.60, 2.20),
     3: (0.85, 1.00, 1.00, 1.50),

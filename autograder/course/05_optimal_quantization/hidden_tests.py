@@ -44,6 +44,9 @@ from quantkit import data
 from quantkit.densities import gaussian, gaussian_mixture, laplacian
 
 GAUSS, LAPLACE = gaussian(), laplacian()
+# Jayant's step multipliers, PCM (Jayant 1973) and DPCM (Cummiskey, Jayant and Flanagan 1973), as the
+# notebook tabulates them from Jayant's 1974 review and Rabiner and Schafer (1978). The primary tables
+# were not at hand: the values agree with a public university exercise that lists both columns.
 JAYANT_PCM = {
     2: (0.60, 2.20),
     3: (0.85, 1.00, 1.00, 1.50),
