@@ -285,7 +285,8 @@ class Case:
         The graded function to call with ``args``/``kwargs``, or the graded variable to read.
     args, kwargs
         Plain data only: numbers, strings, bools, None, numpy arrays, tuples/lists/dicts of those, and
-        :class:`quantkit.signals.Signal` objects.
+        the spec objects of ``quantkit._wire.SPEC_TYPES`` (:class:`quantkit.signals.Signal`,
+        :class:`quantkit.densities.Density`).
     public : bool
         Public cases ship with quantkit for the self-checks and are never graded; hidden ones are.
     rtol, atol : float
