@@ -129,12 +129,78 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    local: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loads - local
+
+
+def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
+    """The ``names`` a later cell reads before a later statement assigns them again.
+
+    Statement by statement, into ``with``, ``for``, ``if``, ``while`` and ``try`` bodies: a statement's
+    reads come before its own assignments (``x = f(x)`` reads x; ``for b in ...`` assigns b before its
+    body reads it); once a statement assigns a name, later reads no longer depend on the demo cell.
+    A function's body counts as read where the function is defined (it may be called at once).
+    """
+    live, needed = set(names), set()
+
+    def expr_loads(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+    def stores(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def run(body: Sequence[ast.stmt]) -> None:
+        nonlocal live, needed
+        for stmt in body:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                needed |= live & expr_loads(stmt.iter)
+                live -= stores(stmt.target)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    needed |= live & expr_loads(item.context_expr)
+                    live -= stores(item.optional_vars)
+                run(stmt.body)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                needed |= live & expr_loads(stmt.test)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                run(stmt.body)
+                for handler in stmt.handlers:
+                    run(handler.body)
+                run(stmt.orelse)
+                run(stmt.finalbody)
+            else:
+                needed |= live & _loaded_names(ast.unparse(stmt))
+                live -= _defined_names(ast.unparse(stmt))
+
+    for source in later_sources:
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            run(ast.parse("\n".join(lines)).body)
+        except SyntaxError:
+            continue
+        if not live:
+            break
+    return needed
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -393,11 +459,11 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
             problems.append(f"{label} is tagged demo but is a solution or graded cell")
         defined = _defined_names(cell.source)
         graded = defined & set(manifest.graded_names)
-        later = set().union(*(_loaded_names(c.source) for c in code[i + 1 :])) if i + 1 < len(code) else set()
         if graded:
             problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
-        if defined & later:
-            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
+        needed = _used_before_redefined(defined, [c.source for c in code[i + 1 :]])
+        if needed:
+            problems.append(f"{label} is tagged demo but defines {sorted(needed)}, which a later cell reads")
     n_demo = sum("demo" in c.get("metadata", {}).get("tags", []) for c in code)
     report.add("demo cells", problems, f"{n_demo} demo cells, none needed later")
     return report
