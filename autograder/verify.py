@@ -46,7 +46,6 @@ import ast
 import importlib
 import inspect
 import re
-import symtable
 import sys
 import tempfile
 import time
@@ -130,51 +129,78 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """The global names a cell reads: at its top level, or from inside its functions, lambdas and
-    comprehensions. A function's own locals and parameters are not reads of the notebook's names."""
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        table = symtable.symtable("\n".join(lines), "<cell>", "exec")
+        tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    names: set[str] = set()
-    scopes = [table]
-    while scopes:
-        scope = scopes.pop()
-        top = scope.get_type() == "module"
-        names.update(
-            s.get_name() for s in scope.get_symbols() if s.is_referenced() and (top or s.is_global())
-        )
-        scopes.extend(scope.get_children())
-    return names
+    local: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loads - local
 
 
-def _is_demo(cell: Any) -> bool:
-    return "demo" in cell.get("metadata", {}).get("tags", [])
+def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
+    """The ``names`` a later cell reads before a later statement assigns them again.
 
-
-def _demo_cell_problems(code: Sequence[Any], graded_names: Iterable[str]) -> list[str]:
-    """What is wrong with the ``demo`` cells among the code cells ``code`` (in notebook order).
-
-    A demo cell must not be a solution or graded cell, define a graded name, or define a name that a
-    later cell reads; later demo cells do not count, since the grader skips them too.
+    Statement by statement, into ``with``, ``for``, ``if``, ``while`` and ``try`` bodies: a statement's
+    reads come before its own assignments (``x = f(x)`` reads x; ``for b in ...`` assigns b before its
+    body reads it); once a statement assigns a name, later reads no longer depend on the demo cell.
+    A function's body counts as read where the function is defined (it may be called at once).
     """
-    problems = []
-    graded_names = set(graded_names)
-    for i, cell in enumerate(code):
-        if not _is_demo(cell):
+    live, needed = set(names), set()
+
+    def expr_loads(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+    def stores(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def run(body: Sequence[ast.stmt]) -> None:
+        nonlocal live, needed
+        for stmt in body:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                needed |= live & expr_loads(stmt.iter)
+                live -= stores(stmt.target)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    needed |= live & expr_loads(item.context_expr)
+                    live -= stores(item.optional_vars)
+                run(stmt.body)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                needed |= live & expr_loads(stmt.test)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                run(stmt.body)
+                for handler in stmt.handlers:
+                    run(handler.body)
+                run(stmt.orelse)
+                run(stmt.finalbody)
+            else:
+                needed |= live & _loaded_names(ast.unparse(stmt))
+                live -= _defined_names(ast.unparse(stmt))
+
+    for source in later_sources:
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            run(ast.parse("\n".join(lines)).body)
+        except SyntaxError:
             continue
-        label = _nbgrader(cell).get("grade_id") or f"code cell {i + 1}"
-        if _nbgrader(cell).get("solution") or _nbgrader(cell).get("grade"):
-            problems.append(f"{label} is tagged demo but is a solution or graded cell")
-        defined = _defined_names(cell.source)
-        graded = defined & graded_names
-        later = set().union(set(), *(_loaded_names(c.source) for c in code[i + 1 :] if not _is_demo(c)))
-        if graded:
-            problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
-        if defined & later:
-            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
-    return problems
+        if not live:
+            break
+    return needed
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -423,9 +449,22 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
         "public answers", _public_answer_problems(course, slug), "no public case reveals a graded output"
     )
 
+    problems = []
     code = [c for c in nb.cells if c.cell_type == "code"]
-    problems = _demo_cell_problems(code, manifest.graded_names)
-    n_demo = sum(_is_demo(c) for c in code)
+    for i, cell in enumerate(code):
+        if "demo" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        label = _nbgrader(cell).get("grade_id") or f"code cell {i + 1}"
+        if _nbgrader(cell).get("solution") or _nbgrader(cell).get("grade"):
+            problems.append(f"{label} is tagged demo but is a solution or graded cell")
+        defined = _defined_names(cell.source)
+        graded = defined & set(manifest.graded_names)
+        if graded:
+            problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
+        needed = _used_before_redefined(defined, [c.source for c in code[i + 1 :]])
+        if needed:
+            problems.append(f"{label} is tagged demo but defines {sorted(needed)}, which a later cell reads")
+    n_demo = sum("demo" in c.get("metadata", {}).get("tags", []) for c in code)
     report.add("demo cells", problems, f"{n_demo} demo cells, none needed later")
     return report
 
