@@ -46,6 +46,7 @@ import ast
 import importlib
 import inspect
 import re
+import symtable
 import sys
 import tempfile
 import time
@@ -129,20 +130,25 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
+    """The global names the code reads: at its top level, or from inside its functions, lambdas,
+    classes and comprehensions. A function's own parameters and locals (and a comprehension's targets)
+    are not reads of the notebook's names; a top-level read is one even when a parameter elsewhere has
+    the same name."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        tree = ast.parse("\n".join(lines))
+        table = symtable.symtable("\n".join(lines), "<cell>", "exec")
     except SyntaxError:
         return set()
-    local: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.comprehension):
-            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
-    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return loads - local
+    names: set[str] = set()
+    scopes = [table]
+    while scopes:
+        scope = scopes.pop()
+        top = scope.get_type() == "module"
+        names.update(
+            s.get_name() for s in scope.get_symbols() if s.is_referenced() and (top or s.is_global())
+        )
+        scopes.extend(scope.get_children())
+    return names
 
 
 def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
