@@ -49,7 +49,7 @@ RESUME ?=
 UNSANDBOXED ?=
 GRADE_FLAGS := --jobs $(JOBS) $(if $(RESUME),--resume) $(if $(UNSANDBOXED),--unsandboxed)
 # Checked before anything else (even the environment): the grader refuses to run student code unsandboxed.
-grade: grade-sandbox $(STAMP)  ## Grade the demo class, or SUBMISSIONS=dir [OUT=dir]; prints the totals table
+grade: grade-sandbox $(STAMP)  ## Grade the demo class, or SUBMISSIONS=dir [OUT=dir] [RESUME=1] [UNSANDBOXED=1]
 ifeq ($(strip $(SUBMISSIONS)),)
 	$(BIN)/quantgrade demo --out grading-out/demo-class
 	$(BIN)/quantgrade grade grading-out/demo-class $(GRADE_FLAGS) --out $(if $(OUT),$(OUT),grading-out/demo)

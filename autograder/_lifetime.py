@@ -67,7 +67,10 @@ _PRCTL = _find_prctl()
 HAS_PARENT_DEATH_SIGNAL = _PRCTL is not None
 
 
-def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> bool:
+_SIGKILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL
+
+
+def die_with_parent(parent: int, signum: int = _SIGKILL) -> bool:
     """Make this process receive ``signum`` when its parent dies; exit at once if it already has.
 
     Parameters
@@ -90,14 +93,16 @@ def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> bool:
     return True
 
 
-def child_preexec(then: Callable[[], None] | None = None) -> Callable[[], None]:
+def child_preexec(then: Callable[[], None] | None = None) -> Callable[[], None] | None:
     """A ``preexec_fn`` that ties the child to this thread's life, resets SIGINT/SIGTERM, then ``then()``.
 
     ``PR_SET_PDEATHSIG`` fires when the *thread* that started the child exits, so start children from
     a thread that outlives them (the grader starts kernels from its main thread). The signal
     dispositions are reset because a worker ignores SIGINT (Ctrl-C is the grader's to handle), and an
-    ignored signal stays ignored across ``exec``.
+    ignored signal stays ignored across ``exec``. None on Windows, which has no ``preexec_fn``.
     """
+    if os.name == "nt":  # pragma: no cover - Windows
+        return then
     parent = os.getpid()
 
     def preexec() -> None:

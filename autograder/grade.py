@@ -788,7 +788,10 @@ def main(
         print(f"quantgrade grade: {exc}", file=sys.stderr)
         return 1
     if chosen.kind != "bubblewrap":
-        _say(f"UNSANDBOXED: student code runs without the sandbox, with your permissions ({chosen.reason})")
+        why = "" if chosen.reason.startswith("sandbox disabled") else f" ({chosen.reason})"
+        _say(f"UNSANDBOXED: student code runs without the sandbox, with your permissions and network{why}")
+        if chosen.pid_namespace:
+            _say("UNSANDBOXED: each kernel runs in a PID namespace of its own: nothing it starts outlives it")
         for note in chosen.notes:
             _say(f"UNSANDBOXED: {note}")
     items = _gradable(submissions, course, slugs)
@@ -935,6 +938,8 @@ def _run(
                 failure = str(exc)
             finally:
                 stop.pool = None
+            if failure:  # said now: writing the reports may fail as well (a full disk)
+                print(f"quantgrade grade: {failure}", file=sys.stderr)
     finally:
         os.close(run_lock)
         remove_tree(run_dir)
@@ -985,8 +990,6 @@ def _run(
     print(f"{done} submission(s) ({', '.join(kinds) or 'none'}); reports in {out}", file=sys.stderr)
     if sandbox.kind != "bubblewrap":
         _say("UNSANDBOXED: these grades come from student code that ran without the sandbox")
-    if failure:
-        print(f"quantgrade grade: {failure}", file=sys.stderr)
     if not complete:
         rest = len(not_graded)
         how = f"stopped by {signal.Signals(stop.signum).name}" if stop.signum is not None else "incomplete"

@@ -43,6 +43,8 @@ from autograder._lifetime import die_with_parent
 
 __all__ = ["PoolError", "WorkerPool"]
 
+_SIGKILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL
+
 # How many submissions a worker holds at once: the one it grades and the next (kernel prestarted).
 _AHEAD = 2
 # Unexpected worker deaths tolerated in one run before the grader gives up.
@@ -158,6 +160,7 @@ class WorkerPool:
     start_method: str = "spawn"
     inherited: tuple[int, ...] = ()
     _workers: list[_Worker] = field(default_factory=list, init=False)
+    _started: list[Any] = field(default_factory=list, init=False)  # every process, for kill_now()
     _crashes: int = field(default=0, init=False)
 
     def _start(self) -> _Worker:
@@ -171,6 +174,7 @@ class WorkerPool:
             daemon=True,
         )
         process.start()
+        self._started.append(process)
         theirs.close()
         worker = _Worker(process=process, conn=ours)
         self._workers.append(worker)
@@ -302,7 +306,7 @@ class WorkerPool:
             worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.exitcode is None:
                 with contextlib.suppress(OSError):
-                    os.kill(worker.process.pid, signal.SIGKILL)
+                    os.kill(worker.process.pid, _SIGKILL)
                 worker.process.join(5)
         for worker in workers:
             # Results sent before the stop are still in the pipe: nothing graded is lost.
@@ -321,6 +325,7 @@ class WorkerPool:
 
     def kill_now(self) -> None:
         """SIGKILL every worker at once (their kernels die with them); safe in a signal handler."""
-        for pid in self.pids():
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        for process in self._started:  # also those stop() is busy with
+            if process.pid is not None and process.exitcode is None:
+                with contextlib.suppress(OSError):
+                    os.kill(process.pid, _SIGKILL)
