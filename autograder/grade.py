@@ -14,7 +14,14 @@ For every submission:
 
 Whatever happens to a submission (unreadable, empty, not a notebook, a kernel that dies), it
 yields one :class:`~autograder.results.QuestionResult` per manifest question, and the batch goes on.
-``jobs=N`` grades in N worker processes with the same results as ``jobs=1``.
+``jobs=N`` grades in N worker processes (:mod:`autograder.workers`) with the same results as
+``jobs=1``. Without a working sandbox nothing is graded unless that is allowed
+(:func:`sandbox_for_grading`).
+
+:func:`main` (``quantgrade grade``) grades in workers, journals each result as it arrives
+(:mod:`autograder.journal`; ``resume`` reuses what is still valid), stops cleanly on SIGINT, SIGTERM
+or SIGHUP (at once on a second one), locks the output folder and applies the manual scores
+(:mod:`autograder.manual`); docs/architecture.md, "Grading runs", has the whole picture.
 """
 
 from __future__ import annotations
@@ -607,6 +614,8 @@ def grade_submissions(
     course = course or default_course()
     limits = limits or Limits()
     items = _gradable(paths, course, slugs)
+    if not items:
+        return []
     chosen = sandbox_for_grading(limits, kind=sandbox, hidden=_hidden(paths), unsandboxed=unsandboxed)
     bar = _Progress(len(items), progress)
     results: dict[int, SubmissionResult] = {}
@@ -780,6 +789,10 @@ def main(
     )
     out = Path(out)
     remove_stale_run_dirs()  # the private folders of runs that were killed
+    items = _gradable(submissions, course, slugs)
+    if not items:
+        print(f"quantgrade grade: no submissions found in {submissions}", file=sys.stderr)
+        return 1
     try:
         chosen = sandbox_for_grading(
             limits, kind=sandbox, hidden=_hidden(submissions), unsandboxed=unsandboxed
@@ -794,10 +807,6 @@ def main(
             _say("UNSANDBOXED: each kernel runs in a PID namespace of its own: nothing it starts outlives it")
         for note in chosen.notes:
             _say(f"UNSANDBOXED: {note}")
-    items = _gradable(submissions, course, slugs)
-    if not items:
-        print(f"quantgrade grade: no submissions found in {submissions}", file=sys.stderr)
-        return 1
     try:
         lock = OutputLock(out).acquire()
     except OutputBusy as exc:

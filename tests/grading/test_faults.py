@@ -484,6 +484,7 @@ def stopped(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         workers_kernels_gone_s=others_gone,
         exit_s=stop_seconds,
         all_gone_s=gone_seconds,
+        second_run_refused_s=second_seconds,
         processes_watched=len(run.watch.seen),
         namespaces=len(run.watch.namespaces),
         leftover=len(left),
