@@ -3,8 +3,8 @@
 Every submission gets an ``ipykernel`` process of its own, talking to the grader over unix sockets
 (jupyter's ``ipc`` transport) in a private working folder, so the sandbox can cut the network. The
 kernel gets a minimal environment (no grader secrets) with ``QUANTKIT_GRADING=1`` and
-``MPLBACKEND=Agg``. If :mod:`autograder.sandbox` is available the kernel runs inside it
-(bubblewrap when present); otherwise it runs unsandboxed and the result says so.
+``MPLBACKEND=Agg``. The kernel runs inside :mod:`autograder.sandbox`'s sandbox (bubblewrap, or its
+unsandboxed fallback when the caller chose that; the result says which).
 
 API
 ---
@@ -26,8 +26,14 @@ API
 ``KernelSupply(limits=..., sandbox=...)``
     ``take(more=True)`` hands out a launched kernel and launches the next one ahead of time.
 ``get_sandbox(limits, kind=None, hidden=())``
-    ``autograder.sandbox.Sandbox.detect`` with the memory limit (an unsandboxed stand-in if that
-    module is missing); ``kernel.sandbox_kind`` says which one ran.
+    ``autograder.sandbox.Sandbox.detect`` with the memory limit; ``kernel.sandbox_kind`` says which
+    one ran. An error importing :mod:`autograder.sandbox` is an error, never a silent fallback.
+``stop_all_kernels(reason)``
+    Kill every kernel this process launched and has not shut down (a stopping grader's last act).
+
+Every kernel's launcher (bwrap, unshare or the kernel itself) gets ``PR_SET_PDEATHSIG`` (Linux): it
+is killed when the thread that launched it exits, so a grader or worker killed with SIGKILL takes
+its kernels with it (:func:`autograder._lifetime.child_preexec`).
 
 Example
 -------
@@ -50,12 +56,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from nbformat import NotebookNode
+
+from autograder._lifetime import child_preexec
 
 __all__ = [
     "CellRun",
@@ -67,6 +76,7 @@ __all__ = [
     "NotebookRun",
     "get_sandbox",
     "is_test_cell",
+    "stop_all_kernels",
 ]
 
 MiB = 1024 * 1024
@@ -129,29 +139,14 @@ class KernelError(RuntimeError):
     """The kernel could not be started or talked to."""
 
 
-class _Unsandboxed:
-    """Stand-in used when :mod:`autograder.sandbox` is not importable: no isolation at all."""
-
-    kind = "unsandboxed"
-    reason = "autograder.sandbox is not available: student code runs unsandboxed"
-    notes: list[str] = []  # noqa: RUF012 - read-only, mirrors Sandbox.notes
-
-    def wrap(
-        self, argv: list[str], workdir: Path, env: Mapping[str, str] | None = None
-    ) -> tuple[list[str], Callable[[], None] | None]:
-        return list(argv), None
-
-    def environ(self, workdir: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
-        return _kernel_env(Path(workdir), env)
-
-
 def get_sandbox(
     limits: Limits, *, kind: str | None = None, hidden: tuple[str | os.PathLike[str], ...] = ()
 ) -> Any:
     """The sandbox to run kernels in.
 
     ``autograder.sandbox.Sandbox.detect`` with this memory limit (bubblewrap where it works,
-    ``QUANTGRADE_SANDBOX`` can force a kind), or an unsandboxed stand-in if that module is missing.
+    ``QUANTGRADE_SANDBOX`` can force a kind). Whether an unsandboxed result may be used is the
+    caller's decision (``quantgrade grade`` refuses it unless told, see :mod:`autograder.grade`).
 
     Parameters
     ----------
@@ -163,11 +158,10 @@ def get_sandbox(
         Folders the student's code must not see even if they lie in an allowed folder (the
         submissions folder, the grader's output folder).
     """
-    try:
-        from autograder.sandbox import Limits as SandboxLimits
-        from autograder.sandbox import Sandbox
-    except ImportError:
-        return _Unsandboxed()
+    # No fallback on ImportError: a broken sandbox module must stop grading, not silently disable it.
+    from autograder.sandbox import Limits as SandboxLimits
+    from autograder.sandbox import Sandbox
+
     memory_mb = max(1, limits.memory // MiB)
     return Sandbox.detect(SandboxLimits(memory_mb=memory_mb), hidden=hidden, kind=kind)  # type: ignore[arg-type]
 
@@ -235,23 +229,6 @@ def _grading_env(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, st
     return env
 
 
-def _kernel_env(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
-    """A minimal environment (for the stand-in): nothing of the grader's own but PATH and the locale."""
-    env = {
-        "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "/usr/bin:/bin")]),
-        "LANG": "C.UTF-8",
-        "HOME": str(workdir),
-        "TMPDIR": str(workdir / "tmp"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }
-    env.update(extra or {})
-    return env
-
-
 def _get_msg(channel: Any, timeout: float, limit: int) -> tuple[dict[str, Any] | None, int]:
     """The next message of a jupyter_client channel, its raw size checked before it is decoded.
 
@@ -306,6 +283,9 @@ class Kernel:
         An ``autograder.sandbox.Sandbox``; None picks :func:`get_sandbox`.
     extra_env : mapping or None, default None
         More environment variables for the kernel.
+    prefix : str, default "quantgrade-k-"
+        Name prefix of the temporary working folder (in ``tempfile.gettempdir()``). Keep it short in a
+        deep folder: the kernel's unix sockets live in it, and their paths may have only 107 bytes.
     """
 
     def __init__(
@@ -315,10 +295,11 @@ class Kernel:
         limits: Limits | None = None,
         sandbox: Any = None,
         extra_env: Mapping[str, str] | None = None,
+        prefix: str = "quantgrade-k-",
     ) -> None:
         self.limits = limits or Limits()
         self._own_workdir = workdir is None
-        self.workdir = Path(tempfile.mkdtemp(prefix="quantgrade-k-")) if workdir is None else Path(workdir)
+        self.workdir = Path(tempfile.mkdtemp(prefix=prefix)) if workdir is None else Path(workdir)
         self.sandbox = sandbox if sandbox is not None else get_sandbox(self.limits)
         self.extra_env = dict(extra_env or {})
         self.proc: subprocess.Popen[bytes] | None = None
@@ -379,8 +360,10 @@ class Kernel:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=preexec,
+            # Dies with the thread launching it (even if that one is SIGKILLed), then the sandbox's limits.
+            preexec_fn=child_preexec(preexec),
         )
+        _LIVE.add(self)
 
     def wait_ready(self) -> None:
         """Block until the kernel answers a ``kernel_info`` request.
@@ -523,6 +506,7 @@ class Kernel:
             self.client = None
         if self.proc is not None and self.proc.poll() is None:
             self.kill("it was shut down")
+        _LIVE.discard(self)
         log = getattr(self, "_log_file", None)
         if log is not None:
             log.close()
@@ -764,6 +748,23 @@ class Kernel:
         return run
 
 
+#: The kernels launched in this process and not shut down yet.
+_LIVE: weakref.WeakSet[Kernel] = weakref.WeakSet()
+
+
+def stop_all_kernels(reason: str = "the grading run was stopped") -> int:
+    """Kill every kernel this process launched and has not shut down; return how many.
+
+    Safe to call from a signal handler of the main thread (each kill waits a few seconds at most).
+    """
+    kernels = list(_LIVE)
+    for kernel in kernels:
+        with contextlib.suppress(Exception):
+            kernel.kill(reason)
+        _LIVE.discard(kernel)
+    return len(kernels)
+
+
 class KernelSupply:
     """Hands out launched kernels, launching the next one ahead of time.
 
@@ -778,16 +779,21 @@ class KernelSupply:
         Given to every kernel (see :func:`get_sandbox`).
     prestart : bool, default True
         Launch the next kernel when one is taken.
+    prefix : str, default "quantgrade-k-"
+        Given to every kernel (its working folder's name prefix).
     """
 
-    def __init__(self, *, limits: Limits, sandbox: Any, prestart: bool = True) -> None:
+    def __init__(
+        self, *, limits: Limits, sandbox: Any, prestart: bool = True, prefix: str = "quantgrade-k-"
+    ) -> None:
         self.limits = limits
         self.sandbox = sandbox
         self.prestart = prestart
+        self.prefix = prefix
         self._next: Kernel | None = None
 
     def _launch(self) -> Kernel:
-        kernel = Kernel(limits=self.limits, sandbox=self.sandbox)
+        kernel = Kernel(limits=self.limits, sandbox=self.sandbox, prefix=self.prefix)
         try:
             kernel.launch()
         except Exception:

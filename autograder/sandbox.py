@@ -85,7 +85,22 @@ What it does not isolate
 - ``unsandboxed`` (no bwrap: macOS, Windows, containers without namespaces, or forced): the same
   limits where the OS supports them (none on Windows), a private ``0700`` working folder with
   ``HOME``/``TMPDIR`` inside it and a minimal environment; the code can read everything the grader
-  can and use the network. ``sandbox.reason`` says why; report it.
+  can and use the network. ``sandbox.reason`` says why; report it. ``quantgrade grade`` uses it only
+  when told to (``--unsandboxed``); :func:`how_to_fix` says what to do instead.
+
+Process lifetime
+----------------
+Nothing a sandboxed command starts may outlive it. With bubblewrap, ``--unshare-pid`` puts the whole
+tree in a PID namespace whose init is bwrap's child, and ``--die-with-parent`` kills bwrap (and so the
+namespace) when the thread that started it dies, whatever the student's code does (double fork,
+``setsid``): when a PID namespace's init dies, the kernel kills every process in it. Unsandboxed on
+Linux, :meth:`Sandbox.wrap` runs the command under ``unshare --pid --fork --kill-child`` (with
+``--user --map-current-user`` when the grader is not root) where a probe run shows that works, for
+the same guarantee; ``sandbox.pid_namespace`` says whether it does. Where it does not (macOS,
+Windows, a Linux that allows no namespaces) the launcher still dies with its parent
+(``PR_SET_PDEATHSIG``, set by the kernel runner) and the grader kills the launcher's process group,
+but a process the student's code detached into a session of its own can survive the run; this is
+said in ``sandbox.notes``.
 """
 
 from __future__ import annotations
@@ -116,6 +131,7 @@ __all__ = [
     "Limits",
     "Sandbox",
     "SandboxError",
+    "how_to_fix",
 ]
 
 ENV_VAR = "QUANTGRADE_SANDBOX"
@@ -399,6 +415,103 @@ def _probe(argv: tuple[str, ...]) -> str | None:
     return f"a test run of bwrap failed (exit status {proc.returncode}): {detail}"
 
 
+@functools.lru_cache(maxsize=4)
+def _unshare_prefix(euid: int) -> tuple[tuple[str, ...], str]:
+    """The ``unshare`` command prefix that gives a command its own PID namespace here, or why none does.
+
+    ``--fork`` makes the command the namespace's init, ``--kill-child`` kills it when unshare dies
+    (and the kernel then kills the whole namespace). As root that is all; otherwise the namespace
+    needs a user namespace too (mapped to the user's own uid, or to root where util-linux is older).
+    Each candidate is tried once with a real run (cached).
+    """
+    if not sys.platform.startswith("linux"):
+        return (), f"no PID namespaces on {sys.platform}"
+    exe = shutil.which("unshare")
+    true = shutil.which("true") or "/bin/true"
+    if exe is None:
+        return (), "unshare (util-linux) not found"
+    base = ("--pid", "--fork", "--kill-child")
+    candidates = [base]
+    if euid != 0:
+        candidates = [("--user", "--map-current-user", *base), ("--user", "--map-root-user", *base)]
+    why = "unshare cannot create a PID namespace here"
+    for options in candidates:
+        try:
+            done = subprocess.run(
+                [exe, *options, "--", true], capture_output=True, text=True, timeout=10, check=False,
+                stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError) as exc:
+            return (), f"unshare could not be run: {exc}"
+        if done.returncode == 0:
+            return (exe, *options, "--"), ""
+        why = f"unshare cannot create a PID namespace here: {done.stderr.strip() or done.returncode}"
+    return (), why
+
+
+_INSTALL_BWRAP = (
+    "install bubblewrap (Debian, Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
+    "`sudo dnf install bubblewrap`; Arch: `sudo pacman -S bubblewrap`; openSUSE: `sudo zypper install "
+    "bubblewrap`)"
+)
+_UNSANDBOXED = (
+    "or, if you trust every submission, grade without the sandbox with `quantgrade grade ... --unsandboxed` "
+    "(or QUANTGRADE_UNSANDBOXED=1; `make grade UNSANDBOXED=1`): student code then runs with your "
+    "permissions and network, and every report says so"
+)
+
+
+def how_to_fix(reason: str, platform: str = sys.platform) -> str:
+    """What an instructor can do when the bubblewrap sandbox is not usable, in plain words.
+
+    Parameters
+    ----------
+    reason : str
+        Why not (``Sandbox.reason`` of the fallback, or a :class:`SandboxError`'s message).
+    platform : str, default sys.platform
+
+    Returns
+    -------
+    str
+        What is missing and how to get it, ending with the ``--unsandboxed`` way out.
+
+    Examples
+    --------
+    >>> print(how_to_fix("bwrap on PATH not found (install the bubblewrap package)", "linux"))
+    ... # doctest: +ELLIPSIS
+    bubblewrap is not installed: install bubblewrap (Debian, Ubuntu: `sudo apt-get install bubblewrap`; ...
+    """
+    text = reason.lower()
+    if platform == "darwin" or platform.startswith(("win", "cygwin")):
+        what = "macOS" if platform == "darwin" else "Windows"
+        head = (
+            f"the sandbox (bubblewrap) needs Linux and this is {what}: grade on a Linux machine or in a "
+            "Linux virtual machine or container that allows user namespaces (Docker: "
+            "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined`), with bubblewrap "
+            "installed"
+        )
+    elif "not found" in text:
+        head = f"bubblewrap is not installed: {_INSTALL_BWRAP}"
+    elif "too old" in text:
+        head = f"bubblewrap is too old (0.8 or newer is needed): {_INSTALL_BWRAP} from a newer release"
+    elif any(w in text for w in ("namespace", "not permitted", "permission denied", "setting up uid")):
+        head = (
+            "bubblewrap cannot create the namespaces it needs: user namespaces are disabled or restricted on "
+            "this machine (enable them: `sudo sysctl -w kernel.unprivileged_userns_clone=1` on Debian, "
+            "`sudo sysctl -w user.max_user_namespaces=15000` where that is 0, "
+            "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` on Ubuntu 24.04; in a "
+            "container, allow them, e.g. Docker's `--security-opt seccomp=unconfined`)"
+        )
+    elif "world-readable" in text:
+        head = (
+            "the sandbox's user cannot read the Python installation or the virtual environment: make them "
+            "world-readable (`chmod -R a+rX` on them) or install them outside /root"
+        )
+    else:
+        head = f"the bubblewrap sandbox does not work here ({reason})"
+    return f"{head}; {_UNSANDBOXED}."
+
+
 def _user_tasks(uid: int) -> int | None:
     """Processes and threads of ``uid`` right now (Linux ``/proc``), or None if unknown."""
     if not os.path.isdir("/proc/self/task"):
@@ -467,6 +580,12 @@ class Sandbox:
     _inner: bool = field(default=False, repr=False)
     _mounts: tuple[_Mount, ...] = field(default=(), repr=False)
     _features: frozenset[str] = field(default=frozenset(), repr=False)
+    _pidns: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def pid_namespace(self) -> bool:
+        """Whether the command gets a PID namespace of its own (always with bubblewrap)."""
+        return self.kind == "bubblewrap" or bool(self._pidns)
 
     # ------------------------------------------------------------------ detection
 
@@ -540,6 +659,7 @@ class Sandbox:
             readable=tuple(readable_paths),
             hidden=hidden_paths,
         )
+        fallback._pid_namespace()
         if kind == "none":
             fallback.reason = f"sandbox disabled ({source}): student code runs unsandboxed"
             return fallback
@@ -612,6 +732,16 @@ class Sandbox:
                 )
             return failure, None
         return "", sandbox._works(exe)
+
+    def _pid_namespace(self) -> None:
+        """Unsandboxed: run commands in a PID namespace of their own where unshare can make one."""
+        prefix, why_not = _unshare_prefix(os.geteuid() if hasattr(os, "geteuid") else -1)
+        self._pidns = prefix
+        if not prefix:
+            self._note(
+                "student code runs in the grader's PID namespace "
+                f"({why_not}): a process it detaches (double fork and setsid) can outlive the run"
+            )
 
     def _works(self, exe: str) -> Sandbox:
         who = f"as uid {self.uid}" if self.uid is not None else f"as uid {os.geteuid()} in a user namespace"
@@ -840,7 +970,7 @@ class Sandbox:
         self.prepare_workdir(path)
         preexec = self._preexec(path)
         if self.kind == "unsandboxed":
-            return command, preexec
+            return [*self._pidns, *command], preexec
         return self._command(command, path, environ), preexec
 
     def _command(self, argv: list[str], workdir: str | None, environ: Mapping[str, str]) -> list[str]:

@@ -184,11 +184,16 @@ def test_jobs_give_identical_results(class_dir: Path, results: dict[str, Submiss
 
 
 def test_main_writes_reports_and_exits_0(class_dir: Path, tmp_path: Path, results, monkeypatch) -> None:
-    # Re-grading is covered above; here main() only has to hand the results to the reports.
-    monkeypatch.setattr(grade, "grade_submissions", lambda *a, **kw: list(results.values()))
+    # Re-grading is covered above; here main() only has to hand the results to the journal and reports.
+    def graded(self, items, *, on_result, on_vanished, on_crash):
+        for index, sub in items:
+            on_result(index, results[sub.student])
+
+    monkeypatch.setattr(grade.WorkerPool, "run", graded)
     out = tmp_path / "out"
     assert grade.main(submissions=class_dir, out=out, course=TOY_COURSE, progress=False) == 0
     assert (out / "grades.csv").is_file() and (out / "results.json").is_file()
+    assert (out / "journal.jsonl").read_bytes().count(b"\n") == len(results) + 1  # and the "complete" line
 
 
 def test_main_with_no_submissions_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -263,3 +264,23 @@ def test_stopping_a_sandboxed_kernel_leaves_no_zombie(sandbox, how: str) -> None
         k.shutdown()
     assert k.proc.returncode is not None  # bwrap itself was reaped
     assert [_proc_state(pid) for pid in children] == [None] * len(children)
+
+
+def test_a_broken_sandbox_module_is_an_error_not_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    # It used to return an unsandboxed stand-in on ImportError: student code ran with no isolation.
+    monkeypatch.setitem(sys.modules, "autograder.sandbox", None)
+    with pytest.raises(ImportError, match=r"autograder\.sandbox"):
+        get_sandbox(FAST)
+
+
+def test_stop_all_kernels_kills_what_was_launched_and_not_shut_down(sandbox) -> None:
+    from autograder.kernel import stop_all_kernels
+
+    k = Kernel(limits=FAST, sandbox=sandbox)
+    k.start()
+    try:
+        assert stop_all_kernels("the grading run was stopped") >= 1
+        assert not k.alive and k.died_reason == "the grading run was stopped"
+        assert stop_all_kernels() == 0
+    finally:
+        k.shutdown()
