@@ -58,7 +58,7 @@ from autograder.journal import (
     read_journal,
     why_regrade,
 )
-from autograder.kernel import Kernel, KernelError, KernelSupply, Limits, get_sandbox, is_test_cell
+from autograder.kernel import GradingLimits, Kernel, KernelError, KernelSupply, get_sandbox, is_test_cell
 from autograder.manual import MANUAL_SCORES, apply_manual_scores, manual_template, read_manual_scores
 from autograder.proxy import KernelStudent
 from autograder.results import QuestionResult, SubmissionResult
@@ -114,7 +114,7 @@ class _CourseData:
 @dataclass
 class _Context:
     course: Course
-    limits: Limits
+    limits: GradingLimits
     sandbox: Any
     cache: dict[str, _CourseData] = field(default_factory=dict)
 
@@ -474,7 +474,7 @@ def _unsandboxed_allowed(unsandboxed: bool | None) -> bool:
 
 
 def sandbox_for_grading(
-    limits: Limits,
+    limits: GradingLimits,
     *,
     kind: str | None = None,
     hidden: tuple[str, ...] = (),
@@ -484,7 +484,7 @@ def sandbox_for_grading(
 
     Parameters
     ----------
-    limits : Limits
+    limits : GradingLimits
     kind : {"auto", "bubblewrap", "none"} or None, default None
         As :func:`autograder.kernel.get_sandbox` (None: ``$QUANTGRADE_SANDBOX``, else auto; with
         ``unsandboxed`` and neither set: ``"none"``).
@@ -560,7 +560,7 @@ def grade_submissions(
     *,
     course: Course | None = None,
     jobs: int = 1,
-    limits: Limits | None = None,
+    limits: GradingLimits | None = None,
     sandbox: str | None = None,
     slugs: Sequence[str] | None = None,
     progress: bool = False,
@@ -578,8 +578,8 @@ def grade_submissions(
     jobs : int, default 1
         Worker processes (:class:`autograder.workers.WorkerPool`; 1: in this process); results are
         the same for any value (only timings differ).
-    limits : Limits or None, default None
-        Time, output and memory limits (``Limits()`` if None).
+    limits : GradingLimits or None, default None
+        Time, output and memory limits (``GradingLimits()`` if None).
     sandbox : {"auto", "bubblewrap", "none"} or None, default None
         Force a sandbox kind (None: ``$QUANTGRADE_SANDBOX``, else auto).
     slugs : sequence of str or None, default None
@@ -608,7 +608,7 @@ def grade_submissions(
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive whole number, got {jobs!r}")
     course = course or default_course()
-    limits = limits or Limits()
+    limits = limits or GradingLimits()
     items = _gradable(paths, course, slugs)
     if not items:
         return []
@@ -775,7 +775,7 @@ def main(
         ``out``, a full disk) or a submission disappeared; 128 + n when stopped by signal n.
     """
     course = course or default_course()
-    base = Limits()
+    base = GradingLimits()
     limits = replace(
         base,
         notebook_timeout=base.notebook_timeout if timeout is None else float(timeout),
@@ -835,7 +835,7 @@ def _run(
     out: Path,
     course: Course,
     jobs: int,
-    limits: Limits,
+    limits: GradingLimits,
     sandbox: Any,
     resume: bool,
     progress: bool,

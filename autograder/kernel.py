@@ -8,10 +8,10 @@ unsandboxed fallback when the caller chose that; the result says which).
 
 API
 ---
-``Limits``
+``GradingLimits``
     Per-cell timeout (30 s), whole notebook (120 s), per-call timeout (10 s), output cap (1 MB per
     submission), memory (2 GiB), kernel start-up timeout (60 s), largest call result (16 MiB).
-``Kernel(workdir=None, limits=Limits(), sandbox=None, extra_env=None)``
+``Kernel(workdir=None, limits=GradingLimits(), sandbox=None, extra_env=None)``
     ``launch()`` spawns the process and returns at once (so the next submission's kernel can start
     while the current one is graded); ``wait_ready()`` blocks until it answers; ``start()`` does
     both. ``execute(code, timeout=...) -> Execution`` runs code, interrupting it after ``timeout``
@@ -69,10 +69,10 @@ from autograder._lifetime import child_preexec
 __all__ = [
     "CellRun",
     "Execution",
+    "GradingLimits",
     "Kernel",
     "KernelError",
     "KernelSupply",
-    "Limits",
     "NotebookRun",
     "get_sandbox",
     "is_test_cell",
@@ -83,7 +83,7 @@ MiB = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Limits:
+class GradingLimits:
     """Resource limits for grading one submission.
 
     Parameters
@@ -123,11 +123,11 @@ class Limits:
         for name in ("cell_timeout", "notebook_timeout", "call_timeout", "startup_timeout", "tests_timeout"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and value > 0):
-                raise ValueError(f"Limits.{name} must be a positive number of seconds, got {value!r}")
+                raise ValueError(f"GradingLimits.{name} must be a positive number of seconds, got {value!r}")
         for name in ("output_cap", "memory", "max_result_bytes"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value > 0):
-                raise ValueError(f"Limits.{name} must be a positive number of bytes, got {value!r}")
+                raise ValueError(f"GradingLimits.{name} must be a positive number of bytes, got {value!r}")
 
     @property
     def max_message_bytes(self) -> int:
@@ -140,7 +140,7 @@ class KernelError(RuntimeError):
 
 
 def get_sandbox(
-    limits: Limits, *, kind: str | None = None, hidden: tuple[str | os.PathLike[str], ...] = ()
+    limits: GradingLimits, *, kind: str | None = None, hidden: tuple[str | os.PathLike[str], ...] = ()
 ) -> Any:
     """The sandbox to run kernels in.
 
@@ -150,7 +150,7 @@ def get_sandbox(
 
     Parameters
     ----------
-    limits : Limits
+    limits : GradingLimits
         Only ``memory`` is used here.
     kind : {"auto", "bubblewrap", "none"} or None, default None
         Force a kind (None: ``$QUANTGRADE_SANDBOX``, else auto).
@@ -159,11 +159,10 @@ def get_sandbox(
         submissions folder, the grader's output folder).
     """
     # No fallback on ImportError: a broken sandbox module must stop grading, not silently disable it.
-    from autograder.sandbox import Limits as SandboxLimits
-    from autograder.sandbox import Sandbox
+    from autograder.sandbox import ProcessLimits, Sandbox
 
     memory_mb = max(1, limits.memory // MiB)
-    return Sandbox.detect(SandboxLimits(memory_mb=memory_mb), hidden=hidden, kind=kind)  # type: ignore[arg-type]
+    return Sandbox.detect(ProcessLimits(memory_mb=memory_mb), hidden=hidden, kind=kind)  # type: ignore[arg-type]
 
 
 def is_test_cell(cell: Mapping[str, Any]) -> bool:
@@ -179,7 +178,7 @@ class Execution:
     ``status`` is ``ok``, ``error`` (the code raised; ``ename`` says what), ``timeout`` (interrupted)
     or ``died`` (the kernel process is gone). ``data`` holds the display data of the given MIME
     type, if one was asked for. ``dropped`` counts the messages larger than
-    ``Limits.max_message_bytes``, dropped without being decoded.
+    ``GradingLimits.max_message_bytes``, dropped without being decoded.
     """
 
     status: Literal["ok", "error", "timeout", "died"]
@@ -277,7 +276,7 @@ class Kernel:
     workdir : Path or None, default None
         The kernel's private working folder (created if missing). None makes a temporary one that
         :meth:`shutdown` removes.
-    limits : Limits, default Limits()
+    limits : GradingLimits, default GradingLimits()
         Time and size limits.
     sandbox : object or None, default None
         An ``autograder.sandbox.Sandbox``; None picks :func:`get_sandbox`.
@@ -292,12 +291,12 @@ class Kernel:
         self,
         *,
         workdir: Path | None = None,
-        limits: Limits | None = None,
+        limits: GradingLimits | None = None,
         sandbox: Any = None,
         extra_env: Mapping[str, str] | None = None,
         prefix: str = "quantgrade-k-",
     ) -> None:
-        self.limits = limits or Limits()
+        self.limits = limits or GradingLimits()
         self._own_workdir = workdir is None
         self.workdir = Path(tempfile.mkdtemp(prefix=prefix)) if workdir is None else Path(workdir)
         self.sandbox = sandbox if sandbox is not None else get_sandbox(self.limits)
@@ -773,7 +772,7 @@ class KernelSupply:
 
     Parameters
     ----------
-    limits : Limits
+    limits : GradingLimits
         Given to every kernel.
     sandbox : object
         Given to every kernel (see :func:`get_sandbox`).
@@ -784,7 +783,7 @@ class KernelSupply:
     """
 
     def __init__(
-        self, *, limits: Limits, sandbox: Any, prestart: bool = True, prefix: str = "quantgrade-k-"
+        self, *, limits: GradingLimits, sandbox: Any, prestart: bool = True, prefix: str = "quantgrade-k-"
     ) -> None:
         self.limits = limits
         self.sandbox = sandbox

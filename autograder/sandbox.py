@@ -3,9 +3,9 @@
 The hardened grading path starts every submission's Jupyter kernel in a fresh sandbox. This module
 only *builds the command*; the kernel runner starts it::
 
-    from autograder.sandbox import Limits, Sandbox
+    from autograder.sandbox import ProcessLimits, Sandbox
 
-    sandbox = Sandbox.detect(Limits(memory_mb=2048), readable=[course_data])
+    sandbox = Sandbox.detect(ProcessLimits(memory_mb=2048), readable=[course_data])
     argv, preexec = sandbox.wrap([python, "-m", "ipykernel_launcher", "-f", str(workdir / "kernel.json")],
                                  workdir=workdir, env={"QUANTKIT_GRADING": "1"})
     proc = subprocess.Popen(argv, preexec_fn=preexec, env=sandbox.environ(workdir, {"QUANTKIT_GRADING": "1"}),
@@ -58,7 +58,7 @@ What the bubblewrap sandbox isolates
   bwrap cannot run (user namespaces disabled on the host), the sandbox works without it,
   ``blocks_userns`` is False and ``notes`` says so. As a normal user, bwrap itself uses an
   unprivileged user namespace with ``--disable-userns``, and the code keeps the user's uid.
-- **Resources** (:class:`Limits`): ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE`` (largest file),
+- **Resources** (:class:`ProcessLimits`): ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE`` (largest file),
   ``RLIMIT_CORE = 0`` and optionally ``RLIMIT_CPU`` are set in ``preexec`` and inherited by the whole
   tree, with soft = hard so the student cannot raise them. ``RLIMIT_NPROC`` is set by the shim
   inside the sandbox's user namespace: the kernel counts it per user *per user namespace*, so
@@ -128,7 +128,7 @@ __all__ = [
     "ENV_VAR",
     "SANDBOX_GID",
     "SANDBOX_UID",
-    "Limits",
+    "ProcessLimits",
     "Sandbox",
     "SandboxError",
     "how_to_fix",
@@ -194,13 +194,13 @@ def _check_limit(name: str, value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"Limits.{name} must be a whole number or None, got {type(value).__name__}")
+        raise TypeError(f"ProcessLimits.{name} must be a whole number or None, got {type(value).__name__}")
     if value <= 0:
-        raise ValueError(f"Limits.{name} must be positive (or None for no limit), got {value}")
+        raise ValueError(f"ProcessLimits.{name} must be positive (or None for no limit), got {value}")
 
 
 @dataclass(frozen=True)
-class Limits:
+class ProcessLimits:
     """Resource limits for the sandboxed process tree.
 
     Each limit is set with soft = hard, so student code cannot raise it again. ``None`` means no
@@ -228,7 +228,7 @@ class Limits:
 
     Examples
     --------
-    >>> Limits(memory_mb=512, nproc=32).nproc
+    >>> ProcessLimits(memory_mb=512, nproc=32).nproc
     32
     """
 
@@ -242,7 +242,7 @@ class Limits:
         for name in ("memory_mb", "nproc", "file_size_mb", "cpu_seconds"):
             _check_limit(name, getattr(self, name))
         if self.tmp_mb is None:
-            raise TypeError("Limits.tmp_mb must be a whole number of MiB (a tmpfs always has a size)")
+            raise TypeError("ProcessLimits.tmp_mb must be a whole number of MiB (a tmpfs always has a size)")
         _check_limit("tmp_mb", self.tmp_mb)
 
     def rlimits(self) -> dict[str, int]:
@@ -551,7 +551,7 @@ class Sandbox:
         What :meth:`wrap` produces. Record it in ``SubmissionResult.sandbox``.
     reason : str
         Why this kind was chosen, in plain words (for the grading report).
-    limits : Limits
+    limits : ProcessLimits
         The resource limits applied.
     uid : int or None
         The uid the student's code runs as on the host when it differs from the grader's
@@ -570,7 +570,7 @@ class Sandbox:
 
     kind: Literal["bubblewrap", "unsandboxed"]
     reason: str
-    limits: Limits
+    limits: ProcessLimits
     uid: int | None = None
     readable: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
@@ -592,7 +592,7 @@ class Sandbox:
     @classmethod
     def detect(
         cls,
-        limits: Limits | None = None,
+        limits: ProcessLimits | None = None,
         readable: Iterable[str | os.PathLike[str]] = (),
         *,
         hidden: Iterable[str | os.PathLike[str]] = (),
@@ -603,8 +603,8 @@ class Sandbox:
 
         Parameters
         ----------
-        limits : Limits, optional
-            Resource limits; default ``Limits()``.
+        limits : ProcessLimits, optional
+            Resource limits; default ``ProcessLimits()``.
         readable : iterable of path-like, default ()
             Extra paths the student's code may read (course data, say). Each must exist and must
             not lie inside a hidden folder; hidden folders inside it are masked.
@@ -629,9 +629,9 @@ class Sandbox:
         ValueError
             An unknown kind, a ``readable`` path that does not exist or lies in a hidden folder.
         """
-        limits = Limits() if limits is None else limits
-        if not isinstance(limits, Limits):
-            raise TypeError(f"limits must be a Limits, got {type(limits).__name__}")
+        limits = ProcessLimits() if limits is None else limits
+        if not isinstance(limits, ProcessLimits):
+            raise TypeError(f"limits must be a ProcessLimits, got {type(limits).__name__}")
         source = "detect(kind=...)"
         if kind is None:
             kind = os.environ.get(ENV_VAR, "").strip().lower() or "auto"  # type: ignore[assignment]
@@ -675,7 +675,7 @@ class Sandbox:
     @classmethod
     def _try_bubblewrap(
         cls,
-        limits: Limits,
+        limits: ProcessLimits,
         readable: list[str],
         hidden: tuple[str, ...],
         bwrap: str | os.PathLike[str] | None,

@@ -136,7 +136,7 @@ class WorkerPool:
     jobs : int
         Worker processes (at most one per submission).
     course, limits, sandbox :
-        What :func:`autograder.grade._grade_one` needs (a Course, kernel Limits, a Sandbox).
+        What :func:`autograder.grade._grade_one` needs (a Course, kernel GradingLimits, a Sandbox).
     run_dir : Path
         The run's folder of private folders.
     stopping : callable, default never

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder import grade
-from autograder.kernel import Limits
+from autograder.kernel import GradingLimits
 from autograder.results import SubmissionResult
 from autograder.spec import Course, Mistake
 from autograder.variants import apply_mistake
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 TOY = Path(__file__).resolve().parent / "toy"
 TOY_COURSE = Course(root=TOY, spec_dir=TOY / "course", public_refs_dir=TOY / "public_refs")
-LIMITS = Limits(call_timeout=2.0, cell_timeout=10.0, notebook_timeout=30.0)
+LIMITS = GradingLimits(call_timeout=2.0, cell_timeout=10.0, notebook_timeout=30.0)
 
 
 def _edit(cell: str, old: str, new: str) -> Mistake:

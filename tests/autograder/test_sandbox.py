@@ -23,14 +23,14 @@ from pathlib import Path
 import pytest
 
 from autograder import sandbox as sandbox_module
-from autograder.sandbox import ENV_VAR, SANDBOX_UID, Limits, Sandbox, SandboxError
+from autograder.sandbox import ENV_VAR, SANDBOX_UID, ProcessLimits, Sandbox, SandboxError
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-# Limits small enough to hit quickly, large enough for numpy and a kernel (RLIMIT_AS counts
+# ProcessLimits small enough to hit quickly, large enough for numpy and a kernel (RLIMIT_AS counts
 # address space: CPython + numpy + OpenBLAS with one thread reserve well under 512 MiB).
-SMALL = Limits(memory_mb=512, nproc=32, file_size_mb=1, cpu_seconds=60, tmp_mb=16)
+SMALL = ProcessLimits(memory_mb=512, nproc=32, file_size_mb=1, cpu_seconds=60, tmp_mb=16)
 
 
 @pytest.fixture(autouse=True)
@@ -101,12 +101,12 @@ def attempt(fn):
 """
 
 
-# ---------------------------------------------------------------------------- Limits
+# ---------------------------------------------------------------------------- ProcessLimits
 
 
 def test_limits_defaults_are_the_documented_ones() -> None:
-    # The values the kernel runner relies on, as documented in Limits' docstring.
-    limits = Limits()
+    # The values the kernel runner relies on, as documented in ProcessLimits' docstring.
+    limits = ProcessLimits()
     assert (limits.memory_mb, limits.nproc, limits.file_size_mb, limits.cpu_seconds) == (2048, 256, 64, None)
     assert limits.rlimits() == {"RLIMIT_CORE": 0, "RLIMIT_AS": 2048 * MIB, "RLIMIT_FSIZE": 64 * MIB}
 
@@ -118,7 +118,7 @@ def test_limits_defaults_are_the_documented_ones() -> None:
 )
 def test_limits_reject_bad_values(field: str, value: object, error: type[Exception]) -> None:
     with pytest.raises(error, match=field):
-        Limits(**{field: value})
+        ProcessLimits(**{field: value})
 
 
 # ---------------------------------------------------------------------------- choosing
@@ -657,7 +657,7 @@ def test_ipykernel_runs_inside_over_ipc(bwrap_sandbox: Sandbox, tmp_path: Path, 
         key=b"quantgrade-sandbox-test-key",
     )
     sockets = [Path(f"{info['ip']}-{info[name]}") for name in ("shell_port", "iopub_port", "hb_port")]
-    sandbox = Sandbox.detect(Limits(), kind="bubblewrap")  # the documented defaults
+    sandbox = Sandbox.detect(ProcessLimits(), kind="bubblewrap")  # the documented defaults
     argv, preexec = sandbox.wrap(
         [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], workdir=workdir
     )
