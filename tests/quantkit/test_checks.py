@@ -661,3 +661,43 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     assert (result.status, result.message) == (
         "error", 'q1: `double` should be a function, got an int: write check("q1", double)'
     )
+
+
+# --- needs: demo cells and optional exercises never stop Run All -----------------------------------
+
+
+def test_needs_turns_a_stub_into_one_polite_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import matplotlib.pyplot as plt
+
+    from quantkit.checks import needs
+
+    def reduce_bit_depth(img, n_bits):
+        raise NotImplementedError()
+
+    plt.close("all")
+    reached = []
+    with needs("reduce_bit_depth (q1)"):
+        plt.figure()
+        reduce_bit_depth(None, 3)
+        reached.append("after")  # never runs
+    out = capsys.readouterr()
+    assert reached == [] and out.err == ""
+    assert out.out.strip() == (
+        "(skipped: this cell needs reduce_bit_depth (q1); write it above, run its cell, "
+        "then run this cell again)"
+    )
+    assert plt.get_fignums() == []  # the half-drawn figure is closed
+
+
+def test_needs_lets_real_errors_through_and_runs_written_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from quantkit.checks import needs
+
+    with pytest.raises(ValueError, match="a real bug"), needs("f"):
+        raise ValueError("a real bug")
+    done = []
+    with needs("f", "g"):
+        done.append(1)
+    assert done == [1] and capsys.readouterr().out == ""
+    with needs("f (q1)", "g (q2)"):
+        raise NotImplementedError
+    assert "needs f (q1) and g (q2)" in capsys.readouterr().out

@@ -23,8 +23,22 @@ GRADED_NAMES = {
     "dequantize",
     "quantize_uniform",
     "best_clip_factor",
+    # notebook 03
+    "reduce_bit_depth",
+    "window_level",
+    "bayer_matrix",
+    "ordered_dither",
+    "floyd_steinberg",
+    "kmeans_palette",
+    "jpeg_quant_table",
+    "jpeg_quantize_block",
+    "jpeg_dequantize_block",
+    "jpeg_roundtrip",
 }
-FORBIDDEN_FRAGMENTS = ("dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans")
+FORBIDDEN_FRAGMENTS = (
+    "dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans", "floyd",
+    "quality_scaling", "quant_table", "bayer",
+)  # fmt: skip
 
 
 def _looks_graded(name: str) -> bool:
