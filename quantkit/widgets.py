@@ -722,8 +722,10 @@ class BitDepthExplorer(_ImageExplorer):
         elif method == "random":
             fn, args = self.ordered_dither_fn, (img, n_bits, self._random_map.copy())
         elif method == "Bayer":
-            bayer = self._call(self.bayer_matrix_fn, self.bayer_size)  # type: ignore[arg-type]
-            bayer = np.asarray(bayer)
+            try:
+                bayer = np.asarray(self._call(self.bayer_matrix_fn, self.bayer_size))  # type: ignore[arg-type]
+            except Exception as exc:
+                raise _StudentFailure(student_message(exc, function_name(self.bayer_matrix_fn))) from None
             if bayer.shape != (self.bayer_size, self.bayer_size):
                 raise BadOutputError(
                     f"{function_name(self.bayer_matrix_fn)} returned shape {bayer.shape} "

@@ -509,3 +509,22 @@ def test_jpeg_explorer_reports_a_wrong_table_and_stubs():
         raise NotImplementedError
 
     assert JpegExplorer(img, _roundtrip, table_stub).status == "not implemented yet: write table_stub first"
+
+
+def test_bit_depth_explorer_with_every_function_still_a_stub():
+    """The released notebook builds the explorer before anything is written: a message, no exception."""
+    from quantkit.widgets import BitDepthExplorer
+
+    def ordered_dither(img, n_bits, bayer):
+        raise NotImplementedError()
+
+    def floyd_steinberg(img, n_bits, serpentine=False):
+        raise NotImplementedError()
+
+    def bayer_matrix(n):
+        raise NotImplementedError()
+
+    e = BitDepthExplorer(_portrait_crop(32), ordered_dither, floyd_steinberg, bayer_matrix)
+    assert e.status == "not implemented yet: write bayer_matrix first"
+    assert e.update(method="Floyd–Steinberg") == "not implemented yet: write floyd_steinberg first"
+    assert e.update(method="none") == "not implemented yet: write ordered_dither first"
