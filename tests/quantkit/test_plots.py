@@ -355,7 +355,9 @@ def test_image_grid_crop_and_ssim():
     rng = np.random.default_rng(3)
     ref = rng.integers(0, 256, (40, 48), dtype=np.uint8)
     other = np.clip(ref.astype(int) + 5, 0, 255).astype(np.uint8)
-    _fig, axes = plots.image_grid([ref, other], titles=["a", "b"], reference=ref, ssim=True, crop=(4, 8, 16, 20))
+    _fig, axes = plots.image_grid(
+        [ref, other], titles=["a", "b"], reference=ref, ssim=True, crop=(4, 8, 16, 20)
+    )
     assert axes.shape == (2, 2)
     assert axes[0, 1].get_title() == f"b\nPSNR {psnr(ref, other):.1f} dB, SSIM {ssim(ref, other):.3f}"
     np.testing.assert_array_equal(axes[1, 1].images[0].get_array(), other[4:20, 8:28])

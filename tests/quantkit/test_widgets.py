@@ -481,7 +481,8 @@ def test_jpeg_explorer_compares_the_students_pipeline_with_pillow():
     assert f"yours {psnr(img, _roundtrip(img, 30)):.2f} dB" in status
     assert "your table equals the one Pillow wrote" in status
     padded = np.pad(img.astype(float), ((0, 4), (0, 4)), mode="edge") - 128
-    zeros = np.mean(_quantize(images.block_dct(images.to_blocks(padded)), _quant_table(30, images.ANNEX_K_LUMINANCE)) == 0)
+    table = _quant_table(30, images.ANNEX_K_LUMINANCE)
+    zeros = np.mean(_quantize(images.block_dct(images.to_blocks(padded)), table) == 0)
     assert f"{zeros:.1%} of your quantized coefficients are 0" in status
     np.testing.assert_array_equal(e._pillow.get_array(), pil.image)
     texts = [t.get_text() for t in e._labels]
