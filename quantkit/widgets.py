@@ -894,13 +894,51 @@ class JpegExplorer(_ImageExplorer):
             self._table = ax_table.imshow(
                 np.ones((8, 8)), cmap="viridis", norm=LogNorm(1, 255), interpolation="nearest"
             )
-            self._labels = [
-                ax_table.text(c, r, "", ha="center", va="center", fontsize=6)
+            # One monospace text per row (8 draws instead of 64: text is the costliest part of a
+            # redraw), sized so that four characters span one cell, white with a dark outline.
+            from matplotlib import patheffects
+
+            box = ax_table.get_position()  # the square image fills the smaller side of the axes box
+            cell_px = (
+                min(self.figure.get_figwidth() * box.width, self.figure.get_figheight() * box.height)
+                * _DPI
+                / 8
+            )
+            size_pt = cell_px / 5 / 0.602 * 72 / _DPI  # DejaVu Sans Mono advances 0.602 em
+            self._rows = [
+                ax_table.text(
+                    3.5,
+                    r,
+                    "",
+                    ha="center",
+                    va="center",
+                    family="monospace",
+                    fontsize=size_pt,
+                    color="white",
+                    path_effects=[patheffects.withStroke(linewidth=1.5, foreground="black")],
+                )
                 for r in range(8)
-                for c in range(8)
             ]
+            # Measure the font once and scale it so that a row of 8 four-character cells fits the image.
+            # Glyph advances are whole pixels (hinting), so pick, among nearby sizes, the one whose row of
+            # 8 five-character cells is closest to the image's width.
+            probe = self._rows[0]
+            probe.set_text(" 255 " * 8)
+            renderer = self.figure.canvas.get_renderer()
+            best = (math.inf, size_pt)
+            for factor in np.linspace(0.6, 1.0, 17):
+                probe.set_fontsize(size_pt * factor)
+                best = min(
+                    best, (abs(probe.get_window_extent(renderer).width - 8 * cell_px), size_pt * factor)
+                )
+            for text in self._rows:
+                text.set_fontsize(best[1])
+            probe.set_text("")
             for a in self.axes:
                 a.set_axis_off()
+            # Titles at a fixed height: automatic title placement costs a layout pass per redraw.
+            for a in self.axes:
+                a.set_title(" ", y=1.0, pad=4)
         self.quality.observe(self._on_change, names="value")
         self.quality.add_class("qk-quality")
         self.widget = widgets.VBox([self.quality, self.readout, self.image, self.message])
@@ -969,18 +1007,19 @@ class JpegExplorer(_ImageExplorer):
         self._yours.set_data(yours)
         self._pillow.set_data(pillow.image)
         self._table.set_data(np.clip(shown, 1, 255))
-        for label, v in zip(self._labels, shown.ravel(), strict=True):
-            label.set_text(f"{v:.0f}")
-            label.set_color("white" if v < 28 else "black")  # 28: about 60 % up the log scale
+        for text, row in zip(self._rows, shown, strict=True):
+            text.set_text("".join(f"{v:^5.0f}" for v in row))
         p_you = psnr(self.img, yours, data_range=255.0)
         p_pil = psnr(self.img, pillow.image, data_range=255.0)
 
         def db(v: float) -> str:
             return "∞" if math.isinf(v) else f"{v:.2f}"
 
-        self.axes[0].set_title(f"yours: PSNR {db(p_you)} dB")
-        self.axes[1].set_title(f"Pillow: PSNR {db(p_pil)} dB, {pillow.bits_per_pixel:.2f} bit/px")
-        self.axes[2].set_title("your table (log colour scale)" if table is not None else "Pillow's table")
+        self.axes[0].title.set_text(f"yours: PSNR {db(p_you)} dB")
+        self.axes[1].title.set_text(f"Pillow: PSNR {db(p_pil)} dB, {pillow.bits_per_pixel:.2f} bit/px")
+        self.axes[2].title.set_text(
+            "your table (log colour scale)" if table is not None else "Pillow's table"
+        )
         self._render()
         self._finish(start)
         parts = [
