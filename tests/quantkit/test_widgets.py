@@ -474,12 +474,16 @@ def test_jpeg_explorer_compares_the_students_pipeline_with_pillow():
     img = _portrait_crop(60)  # not a multiple of 8: the border rule is exercised
     e = jpeg_explorer(img, _roundtrip, _quant_table, _quantize)
     assert isinstance(e, JpegExplorer) and (e.quality.min, e.quality.max) == (1, 100)
+    assert e._rows == []  # numbers off by default (text doubles the redraw time)
+    e = JpegExplorer(img, _roundtrip, _quant_table, _quantize, numbers=True)
     assert "qk-quality" in e.quality._dom_classes
     status = e.update(quality=30)
     pil = images.pillow_jpeg(img, 30)
     assert f"Pillow {psnr(img, pil.image):.2f} dB ({pil.n_bytes} bytes" in status
     assert f"yours {psnr(img, _roundtrip(img, 30)):.2f} dB" in status
     assert "your table equals the one Pillow wrote" in status
+    table = _quant_table(30, images.ANNEX_K_LUMINANCE)
+    assert f"your table: DC step {table[0, 0]}, steps {table.min()} to {table.max()}" in status
     padded = np.pad(img.astype(float), ((0, 4), (0, 4)), mode="edge") - 128
     table = _quant_table(30, images.ANNEX_K_LUMINANCE)
     zeros = np.mean(_quantize(images.block_dct(images.to_blocks(padded)), table) == 0)
