@@ -21,9 +21,12 @@ known mistakes with ``drafts/03_images/check_hidden.py``; see NOTES.md for the n
   (which moves about 20 % of the output pixels) stays at or above 45.5 dB at 2 and 3 bits; the test asks
   40 dB (Bayer dither gives 36-38 dB at 2 bits).
 * k-means: distortion within 2 % of the reference from the same start (the issue's rule).
-* jpeg_roundtrip: correct pipelines (scipy's DCT, a DCT matrix, block by block) agree with the
-  reference on all but 3 % of the pixels and never by more than the DC step of one block; the tests
-  ask for 95 % of pixels within one grey level.
+* jpeg_roundtrip: a correct pipeline with the DCT as a matrix product and ``floor(y + 1/2)`` rounding
+  is within one grey level of the reference on at least 97.4 % of the pixels of these test images
+  (98.6 % on those of the agreement test, 100 % on the border test's); exact pixel equality drops to
+  80 % on flat white blocks (a DC of exactly half a step flips with the last bit of the DCT), so the
+  tests ask for 95 % of the pixels within one grey level. (Pillow's own JPEG passes these tests too:
+  see NOTES.md.)
 """
 
 from __future__ import annotations
