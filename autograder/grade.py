@@ -32,7 +32,7 @@ from typing import Any
 
 import nbformat
 
-from autograder.kernel import Kernel, KernelError, KernelSupply, Limits, get_sandbox
+from autograder.kernel import Kernel, KernelError, KernelSupply, Limits, get_sandbox, is_test_cell
 from autograder.proxy import KernelStudent
 from autograder.results import QuestionResult, SubmissionResult
 from autograder.spec import Course, Manifest, default_course
@@ -54,7 +54,6 @@ from autograder.testing import (
     load_refs,
     run_hidden_tests,
 )
-from quantkit._compare import describe_mismatch
 
 __all__ = ["collect_submissions", "grade_submissions", "main"]
 
@@ -127,6 +126,15 @@ def _load_course_data(course: Course, slug: str) -> _CourseData:
     )
 
 
+def demo_cell_ids(released: nbformat.NotebookNode) -> frozenset[str]:
+    """Ids of the released notebook's code cells tagged ``demo`` (the grader does not run them)."""
+    return frozenset(
+        str(cell.get("id"))
+        for cell in released.cells
+        if cell.get("cell_type") == "code" and "demo" in cell.get("metadata", {}).get("tags", [])
+    )
+
+
 # ----------------------------------------------------------------------------------------- one submission
 
 
@@ -168,47 +176,32 @@ def _student_outcome(student: KernelStudent, case: RefCase) -> Any:
         return Raised(err.exc_type or err.kind)
 
 
-def _same(got: Any, recorded: Any, case: RefCase) -> bool:
-    if isinstance(recorded, Raised) or isinstance(got, Raised):
-        return isinstance(recorded, Raised) and isinstance(got, Raised) and got.exc_type == recorded.exc_type
-    return describe_mismatch(got, recorded, rtol=case.rtol, atol=case.atol) is None
-
-
-def _expected(case: RefCase) -> Any:
-    return Raised(case.raises) if case.raises is not None else case.expected
+def _public_case(case: RefCase) -> Any:
+    """The case as quantkit's self-check sees it (a recorded exception as ``Raised``)."""
+    return replace(case, expected=Raised(case.raises)) if case.raises is not None else case
 
 
 def _hints(student: KernelStudent, refs: Refs | None, qid: str) -> list[str]:
-    """Hints of the known mistakes of ``qid`` whose recorded public outputs the student reproduces."""
+    """The hint of the known mistake the student reproduces on ``qid``'s public cases, if any.
+
+    The same rule as the self-check (:func:`quantkit.checks._run._matching_mistake`): the student's
+    outputs equal the mistake's on every public case that tells it apart from the solution.
+    """
+    from quantkit.checks._run import _matching_mistake
+
     if refs is None:
         return []
     candidates = [m for m in refs.mistakes if qid in m.questions]
     if not candidates:
         return []
     try:
-        cases = {c.id: c for c in refs.cases(qid)}
+        cases = [_public_case(c) for c in refs.cases(qid)]
     except LookupError:
         return []
-    got: dict[str, Any] = {}
-    hints = []
-    for mistake in candidates:
-        relevant = [cid for cid in mistake.outputs if cid in cases]
-        # Only the cases on which the mistake differs from the solution tell it apart.
-        telling = [
-            cid for cid in relevant if not _same(mistake.outputs[cid], _expected(cases[cid]), cases[cid])
-        ]
-        if not telling:
-            continue
-        matched = True
-        for cid in relevant:
-            if cid not in got:
-                got[cid] = _student_outcome(student, cases[cid])
-            if not _same(got[cid], mistake.outputs[cid], cases[cid]):
-                matched = False
-                break
-        if matched and mistake.hint not in hints:
-            hints.append(mistake.hint)
-    return hints
+    recorded = {cid for m in candidates for cid in m.outputs}
+    outcomes = [(c, _student_outcome(student, c)) for c in cases if c.id in recorded]
+    mistake = _matching_mistake(candidates, outcomes)
+    return [mistake.hint] if mistake is not None else []
 
 
 def _grade_one(sub: Submission, ctx: _Context, take_kernel: Callable[[], Kernel]) -> SubmissionResult:
@@ -255,7 +248,10 @@ def _grade_one(sub: Submission, ctx: _Context, take_kernel: Callable[[], Kernel]
         timings["kernel_start"] = time.monotonic() - t
 
         t = time.monotonic()
-        run = kernel.run_notebook(restored)
+        # Cells the released notebook tags `demo` only demonstrate (verify checks that they define
+        # nothing a graded name or a later cell needs): the grader skips them, by the released cell ids.
+        demo = demo_cell_ids(data.released)
+        run = kernel.run_notebook(restored, skip=lambda cell: is_test_cell(cell) or cell.get("id") in demo)
         timings["notebook"] = time.monotonic() - t
         notes.extend(run.notes)
         errors = [c for c in run.cells if c.status == "error"]

@@ -21,6 +21,7 @@ Cells that only use a student's function (figures, optional exercises) wrap thei
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading
+from quantkit.checks._demo import demo
 from quantkit.checks._ipython import install_not_implemented_handler
 from quantkit.checks._needs import needs
 from quantkit.checks._render import as_html, as_text
@@ -36,6 +37,7 @@ __all__ = [
     "as_text",
     "check_result",
     "checker",
+    "demo",
     "grading",
     "install_not_implemented_handler",
     "needs",

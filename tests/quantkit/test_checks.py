@@ -32,6 +32,7 @@ from quantkit.checks import (
     as_text,
     check_result,
     checker,
+    demo,
     install_not_implemented_handler,
 )
 
@@ -98,7 +99,7 @@ MISTAKES = [
 def write_refs(folder: Path, *, slug: str = SLUG, questions: dict[str, Any] = QUESTIONS,
                cases: list[dict[str, Any]] = CASES, mistakes: list[dict[str, Any]] = MISTAKES) -> Path:
     """Write a public reference file as `quantgrade refs` lays it out, and return its folder."""
-    data = {"format": 1, "slug": slug, "questions": questions, "cases": cases, "mistakes": mistakes}
+    data = {"format": 2, "slug": slug, "questions": questions, "cases": cases, "mistakes": mistakes}
     (folder / f"{slug}.json").write_text(json.dumps(data, sort_keys=True, indent=1), encoding="utf-8")
     return folder
 
@@ -466,9 +467,9 @@ def test_refs_are_read_once(refs_dir: Path) -> None:
     ("content", "match"),
     [
         ("{not json", "cannot read the public checks"),
-        ('{"format": 2, "questions": {}, "cases": []}', "not a public reference file of format 1"),
-        ('{"format": 1, "questions": {}}', "malformed"),
-        ('{"format": 1, "questions": {}, "cases": [{"id": "c", "question": "q1", "call": "f", "args": '
+        ('{"format": 1, "questions": {}, "cases": []}', "not a public reference file of format 2"),
+        ('{"format": 2, "questions": {}}', "malformed"),
+        ('{"format": 2, "questions": {}, "cases": [{"id": "c", "question": "q1", "call": "f", "args": '
          '[{"__ndarray__": {"dtype": "|O8", "shape": [1], "data": ""}}], "expected": 1}]}',
          "cannot decode an argument of case c"),
     ],
@@ -663,41 +664,105 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     )
 
 
-# --- needs: demo cells and optional exercises never stop Run All -----------------------------------
 
 
-def test_needs_turns_a_stub_into_one_polite_line(capsys: pytest.CaptureFixture[str]) -> None:
+# --- demo(): Run All goes on past a demonstration that needs an unwritten function -----------------
+
+
+def test_demo_prints_one_line_for_a_stub_and_closes_its_figures(capsys):
     import matplotlib.pyplot as plt
 
-    from quantkit.checks import needs
 
-    def reduce_bit_depth(img, n_bits):
+    def requantize(x, n_bits):
         raise NotImplementedError()
 
-    plt.close("all")
-    reached = []
-    with needs("reduce_bit_depth (q1)"):
+    before = plt.get_fignums()
+    with demo("this figure"):
         plt.figure()
-        reduce_bit_depth(None, 3)
-        reached.append("after")  # never runs
-    out = capsys.readouterr()
-    assert reached == [] and out.err == ""
-    assert out.out.strip() == (
-        "(skipped: this cell needs reduce_bit_depth (q1); write it above, run its cell, "
-        "then run this cell again)"
+        requantize([0.5], 8)
+        raise AssertionError("not reached")  # pragma: no cover
+    assert capsys.readouterr().out.strip() == (
+        "not implemented yet: write `requantize` first to see this figure; the notebook goes on"
     )
-    assert plt.get_fignums() == []  # the half-drawn figure is closed
+    assert plt.get_fignums() == before
 
 
-def test_needs_lets_real_errors_through_and_runs_written_code(capsys: pytest.CaptureFixture[str]) -> None:
-    from quantkit.checks import needs
+def test_demo_names_the_innermost_stub_and_lets_other_errors_through(capsys):
 
-    with pytest.raises(ValueError, match="a real bug"), needs("f"):
-        raise ValueError("a real bug")
-    done = []
-    with needs("f", "g"):
-        done.append(1)
-    assert done == [1] and capsys.readouterr().out == ""
-    with needs("f (q1)", "g (q2)"):
+    def tpdf_dither(n, step, rng):
         raise NotImplementedError
-    assert "needs f (q1) and g (q2)" in capsys.readouterr().out
+
+    def dithered_requantize(x):
+        return tpdf_dither(1, 0.1, 0)
+
+    with demo():
+        dithered_requantize(0.0)
+    assert "write `tpdf_dither` first to see this cell's result" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError), demo():
+        1 / 0  # noqa: B018
+    # A blank exercise raises at the top level of its cell (module code, as in a notebook cell).
+    exec(compile("with demo():\n    raise NotImplementedError()\n", "<cell>", "exec"), {"demo": demo})
+    assert "optional exercise not done yet" in capsys.readouterr().out
+
+
+def test_demo_doctest_runs():
+    from quantkit.checks import _demo
+
+    failures, tried = doctest.testmod(_demo, verbose=False)
+    assert tried >= 1 and failures == 0
+
+
+# --- follow-through: a question that uses an earlier graded function says when that one fails ------
+
+
+def _uses_refs(tmp_path: Path) -> Checker:
+    questions = {**QUESTIONS, "q6": {"title": "quadruple", "names": ["quadruple"], "uses": ["double"]}}
+    cases = [*CASES, _case("q6_two", "q6", 8, call="quadruple", args=(2,), note="quadruple(2) is 8")]
+    mistakes = [
+        *MISTAKES,
+        {"id": "triples", "question": "q1", "questions": ["q1", "q6"], "title": "triples instead",
+         "hint": "Double means two.", "outputs": {"q1_int": 9, "q6_two": 18}},
+    ]
+    write_refs(tmp_path, questions=questions, cases=cases, mistakes=mistakes)
+    return Checker(SLUG, tmp_path)
+
+
+def test_a_failing_upstream_is_named_in_the_downstream_report(tmp_path: Path) -> None:
+    check = _uses_refs(tmp_path)
+
+    def double(x):
+        return 3 * x  # the catalogued mistake of q1
+
+    def quadruple(x):
+        return double(double(x))  # right, for this double
+
+    result = check._result("q6", (quadruple,), {}, {"double": double, "quadruple": quadruple})
+    assert result.status == "failed"
+    assert result.upstream == (
+        "consistent with your `double`; but `double` itself fails q1's public checks "
+        "(known mistake: triples instead): fix q1 first"
+    )
+    assert "note:" in as_text(result)
+
+    def other_double(x):
+        return x + 1  # wrong, and not catalogued
+
+    def quadruple(x):  # the same name on purpose: check matches functions by name
+        return other_double(other_double(x))
+
+    result = check._result("q6", (quadruple,), {}, {"double": other_double})
+    assert result.upstream.startswith("`double` fails q1's public checks, and q6 uses it: fix q1 first")
+
+
+def test_a_right_upstream_adds_no_note(tmp_path: Path) -> None:
+    check = _uses_refs(tmp_path)
+
+    def double(x):
+        return 2 * x
+
+    def quadruple(x):
+        return 5 * x
+
+    result = check._result("q6", (quadruple,), {}, {"double": double})
+    assert result.status == "failed" and result.upstream == ""
+    assert check.result("q6", quadruple).upstream == ""  # no namespace, no note
