@@ -16,14 +16,13 @@ raises :class:`CheckFailed`. With ``QUANTKIT_GRADING=1`` (set by the grader) it 
 the public cases does not mean the work is correct: the graded tests check more.
 
 Cells that only use a student's function (figures, optional exercises) wrap their body in
-``with needs("reduce_bit_depth (q1)"):`` so that a stub prints one polite line instead of stopping
-*Run All* (:func:`needs`).
+``with demo("this figure"):`` so that a stub prints one polite line instead of stopping *Run All*
+(:func:`demo`).
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading
 from quantkit.checks._demo import demo
 from quantkit.checks._ipython import install_not_implemented_handler
-from quantkit.checks._needs import needs
 from quantkit.checks._render import as_html, as_text
 from quantkit.checks._run import CaseFailure, CheckResult
 
@@ -40,5 +39,4 @@ __all__ = [
     "demo",
     "grading",
     "install_not_implemented_handler",
-    "needs",
 ]

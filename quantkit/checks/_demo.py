@@ -54,6 +54,7 @@ def demo(what: str = "this cell's result") -> Iterator[None]:
     ...     requantize([0.1], 8)
     not implemented yet: write `requantize` first to see this figure; the notebook goes on
 
+    Used in: notebooks/03_images.ipynb
     """
     pyplot = sys.modules.get("matplotlib.pyplot")
     before = set(pyplot.get_fignums()) if pyplot is not None else set()
