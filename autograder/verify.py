@@ -129,12 +129,96 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
+    """Names a code cell reads from the notebook's namespace (not those it binds itself first).
+
+    Statements are followed in order: ``for name in ...`` and ``name = ...`` bind ``name`` for the
+    statements after them, so a cell that only reuses a loop variable does not read it. A function's
+    parameters and local variables are its own; the other names its body reads count as read by the
+    cell unless the cell binds them anywhere. Comprehension and lambda variables are local. Over-
+    approximate otherwise (a name bound in one branch of an ``if`` counts as bound).
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    from autograder.release import _defined_names
+
+    cell_binds = _defined_names("\n".join(lines))
+    read: set[str] = set()
+
+    def loads(node: ast.AST, local: set[str]) -> set[str]:
+        """Names ``node`` reads that are not in ``local`` (nested scopes handled)."""
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            outer = set().union(*(loads(d, local) for d in (*args.defaults, *args.kw_defaults) if d))
+            body = node.body if isinstance(node.body, list) else [node.body]
+            inner = local | params | set().union(*(stores(b) for b in body))
+            decorators = getattr(node, "decorator_list", [])
+            outer |= set().union(*(loads(d, local) for d in decorators))
+            return outer | set().union(*(loads(b, inner) for b in body))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            targets = {
+                n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
+            }
+            return set().union(*(loads(child, local | targets) for child in ast.iter_child_nodes(node)))
+        if isinstance(node, ast.Name):
+            return {node.id} - local if isinstance(node.ctx, ast.Load) else set()
+        return set().union(*(loads(child, local) for child in ast.iter_child_nodes(node)))
+
+    def stores(target: ast.AST) -> set[str]:
+        return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def run(statements: list[ast.stmt], bound: set[str]) -> None:
+        for stmt in statements:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                # a function reads its free names when called: satisfied by anything the cell binds
+                free = loads(stmt, bound)
+                read.update(free if isinstance(stmt, ast.ClassDef) else free - cell_binds)
+                bound.add(stmt.name)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+                read.update(loads(stmt.iter, bound))
+                bound.update(stores(stmt.target))
+                run(stmt.body, bound)
+                run(stmt.orelse, bound)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    read.update(loads(item.context_expr, bound))
+                    if item.optional_vars is not None:
+                        bound.update(stores(item.optional_vars))
+                run(stmt.body, bound)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                if stmt.value is not None:
+                    read.update(loads(stmt.value, bound))
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    read.update(loads(target, bound))  # subscripts and attributes read their object
+                    bound.update(stores(target))
+            elif isinstance(stmt, (ast.If, ast.While)):
+                read.update(loads(stmt.test, bound))
+                run(stmt.body, bound)
+                run(stmt.orelse, bound)
+            elif isinstance(stmt, ast.Try):
+                run(stmt.body, bound)
+                for handler in stmt.handlers:
+                    if handler.type is not None:
+                        read.update(loads(handler.type, bound))
+                    if handler.name:
+                        bound.add(handler.name)
+                    run(handler.body, bound)
+                run(stmt.orelse, bound)
+                run(stmt.finalbody, bound)
+            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                bound.update((alias.asname or alias.name).split(".")[0] for alias in stmt.names)
+            else:  # AugAssign reads its target too; expressions, return, del, assert, ...
+                read.update(loads(stmt, bound))
+                if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+                    read.update({stmt.target.id} - bound)
+
+    run(tree.body, set())
+    return read
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -393,7 +477,9 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
             problems.append(f"{label} is tagged demo but is a solution or graded cell")
         defined = _defined_names(cell.source)
         graded = defined & set(manifest.graded_names)
-        later = set().union(*(_loaded_names(c.source) for c in code[i + 1 :])) if i + 1 < len(code) else set()
+        # What a later cell that the grader runs reads (later demo cells are skipped as well).
+        graded_later = [c for c in code[i + 1 :] if "demo" not in c.get("metadata", {}).get("tags", [])]
+        later = set().union(set(), *(_loaded_names(c.source) for c in graded_later))
         if graded:
             problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
         if defined & later:
