@@ -370,8 +370,6 @@ def block_idct(coeffs: ArrayLike) -> np.ndarray:
     >>> x = np.arange(64.0).reshape(8, 8)
     >>> bool(np.allclose(block_idct(block_dct(x)), x))
     True
-
-    Used in: notebooks/03_images.ipynb
     """
     from scipy.fft import idctn
 
@@ -559,8 +557,6 @@ def radial_power_spectrum(x: ArrayLike, n_bins: int = 32) -> tuple[np.ndarray, n
     >>> f, p = radial_power_spectrum(np.random.default_rng(0).normal(0, 2, (256, 256)), 8)
     >>> bool(np.all(np.abs(p / 4 - 1) < 0.1))  # flat at the variance, 4
     True
-
-    Used in: notebooks/03_images.ipynb
     """
     arr = np.asarray(x)
     if arr.dtype.kind not in "biuf" or arr.ndim != 2 or min(arr.shape) < 2:

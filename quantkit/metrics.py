@@ -88,6 +88,8 @@ def mse(reference: ArrayLike, test: ArrayLike) -> float:
     --------
     >>> mse([0, 0, 0, 0], [1, -1, 1, -1])
     1.0
+
+    Used in: notebooks/03_images.ipynb
     """
     ref, tst = _pair(reference, test)
     return float(np.mean(np.square(ref - tst)))

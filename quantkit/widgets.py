@@ -636,7 +636,7 @@ class BitDepthExplorer(_ImageExplorer):
     CSS classes for browser tests: ``qk-bits``, ``qk-method``, ``qk-readout``, ``qk-plot``,
     ``qk-message``.
 
-    Used in: notebooks/03_images.ipynb
+    Made by :func:`bit_depth_explorer`, which the notebooks call.
     """
 
     def __init__(
@@ -853,7 +853,7 @@ class JpegExplorer(_ImageExplorer):
     -----
     CSS classes for browser tests: ``qk-quality``, ``qk-readout``, ``qk-plot``, ``qk-message``.
 
-    Used in: notebooks/03_images.ipynb
+    Made by :func:`jpeg_explorer`, which the notebooks call.
     """
 
     def __init__(

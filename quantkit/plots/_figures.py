@@ -601,7 +601,7 @@ def image_grid(
         If an image is not 2-D or (H, W, 3), the titles do not match, a float reference lies outside
         [0, 1] without ``data_range``, or the crop does not fit.
 
-    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/03_images.ipynb
+    Used in: notebooks/03_images.ipynb
     """
     from quantkit.metrics import ssim as ssim_index
 

@@ -62,8 +62,6 @@ def error_image(
     ------
     ValueError
         If the images are not 2-D, differ in shape, or ``limit`` is not positive.
-
-    Used in: notebooks/03_images.ipynb
     """
     ref = np.asarray(reference, dtype=np.float64)
     tst = np.asarray(test, dtype=np.float64)
