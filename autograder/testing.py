@@ -731,7 +731,8 @@ def _follow_through_score(
     passed, failures = 0, []
     for case, got in zip(cases, outcomes, strict=True):
         oracle = _ORACLES.get(case.name)
-        if oracle is None:
+        if oracle is None or case.raises is not None:
+            # A case on which the solution raises (bad input) needs no oracle: the error is the answer.
             problem = case_problem(case, got)
         else:
             functions = [_OwnFunction(run, n) for n in oracle.uses]
@@ -744,10 +745,7 @@ def _follow_through_score(
                     f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
                 )
                 continue
-            if case.raises is not None:
-                problem = case_problem(case, got)
-            else:
-                problem = case_problem(case, got, expected=want)
+            problem = case_problem(case, got, expected=want)
         if problem is None:
             passed += 1
         else:

@@ -611,6 +611,31 @@ def test_follow_through_grades_the_procedure_against_the_students_own_upstream(t
     assert out["q2"].score == 2.0 and out["q2"].messages == []
 
 
+def test_follow_through_keeps_the_cases_that_must_raise(tmp_path: Path) -> None:
+    """A bad-input case is graded by its expected error, not by the oracle (which cannot run on it)."""
+    import json
+
+    tests, refs, manifest = _follow_course(tmp_path, "partial_step = 0.25")
+    data = json.loads(refs.read_text(encoding="utf-8"))
+    bad = _json_case("q2_bad", "twice", "scale_twice", 0.0, 0.0)
+    bad.update(args=["not a number"], expected={"__error__": "ValueError"})
+    data["cases"].append(bad)
+    data["groups"][1]["cases"].append("q2_bad")
+    refs.write_text(json.dumps(data), encoding="utf-8")
+    scale = lambda x: 3 * np.asarray(x, dtype=float)  # noqa: E731 - wrong factor, still linear
+
+    def twice(x):
+        if isinstance(x, str):
+            raise ValueError("x must be numbers")
+        return scale(scale(x))
+
+    out = run_hidden_tests(
+        tests_path=tests, refs_path=refs, student=InProcessStudent({"scale": scale, "scale_twice": twice}),
+        manifest=manifest,
+    )
+    assert out["q2"].score == 2.0 and out["q2"].messages == []
+
+
 def test_no_follow_through_for_an_insane_or_missing_upstream(tmp_path: Path) -> None:
     """A constant upstream fails its sanity check: the downstream is graded against the reference only."""
     scale = lambda x: np.ones_like(np.asarray(x, dtype=float))  # noqa: E731 - not linear
