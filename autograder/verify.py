@@ -129,96 +129,78 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """Names a code cell reads from the notebook's namespace (not those it binds itself first).
-
-    Statements are followed in order: ``for name in ...`` and ``name = ...`` bind ``name`` for the
-    statements after them, so a cell that only reuses a loop variable does not read it. A function's
-    parameters and local variables are its own; the other names its body reads count as read by the
-    cell unless the cell binds them anywhere. Comprehension and lambda variables are local. Over-
-    approximate otherwise (a name bound in one branch of an ``if`` counts as bound).
-    """
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    from autograder.release import _defined_names
+    local: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loads - local
 
-    cell_binds = _defined_names("\n".join(lines))
-    read: set[str] = set()
 
-    def loads(node: ast.AST, local: set[str]) -> set[str]:
-        """Names ``node`` reads that are not in ``local`` (nested scopes handled)."""
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = node.args
-            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-            outer = set().union(*(loads(d, local) for d in (*args.defaults, *args.kw_defaults) if d))
-            body = node.body if isinstance(node.body, list) else [node.body]
-            inner = local | params | set().union(*(stores(b) for b in body))
-            decorators = getattr(node, "decorator_list", [])
-            outer |= set().union(*(loads(d, local) for d in decorators))
-            return outer | set().union(*(loads(b, inner) for b in body))
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            targets = {
-                n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
-            }
-            return set().union(*(loads(child, local | targets) for child in ast.iter_child_nodes(node)))
-        if isinstance(node, ast.Name):
-            return {node.id} - local if isinstance(node.ctx, ast.Load) else set()
-        return set().union(*(loads(child, local) for child in ast.iter_child_nodes(node)))
+def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
+    """The ``names`` a later cell reads before a later statement assigns them again.
 
-    def stores(target: ast.AST) -> set[str]:
-        return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    Statement by statement, into ``with``, ``for``, ``if``, ``while`` and ``try`` bodies: a statement's
+    reads come before its own assignments (``x = f(x)`` reads x; ``for b in ...`` assigns b before its
+    body reads it); once a statement assigns a name, later reads no longer depend on the demo cell.
+    A function's body counts as read where the function is defined (it may be called at once).
+    """
+    live, needed = set(names), set()
 
-    def run(statements: list[ast.stmt], bound: set[str]) -> None:
-        for stmt in statements:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                # a function reads its free names when called: satisfied by anything the cell binds
-                free = loads(stmt, bound)
-                read.update(free if isinstance(stmt, ast.ClassDef) else free - cell_binds)
-                bound.add(stmt.name)
-            elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-                read.update(loads(stmt.iter, bound))
-                bound.update(stores(stmt.target))
-                run(stmt.body, bound)
-                run(stmt.orelse, bound)
+    def expr_loads(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+    def stores(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def run(body: Sequence[ast.stmt]) -> None:
+        nonlocal live, needed
+        for stmt in body:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                needed |= live & expr_loads(stmt.iter)
+                live -= stores(stmt.target)
+                run(stmt.body)
+                run(stmt.orelse)
             elif isinstance(stmt, (ast.With, ast.AsyncWith)):
                 for item in stmt.items:
-                    read.update(loads(item.context_expr, bound))
-                    if item.optional_vars is not None:
-                        bound.update(stores(item.optional_vars))
-                run(stmt.body, bound)
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-                if stmt.value is not None:
-                    read.update(loads(stmt.value, bound))
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                for target in targets:
-                    read.update(loads(target, bound))  # subscripts and attributes read their object
-                    bound.update(stores(target))
+                    needed |= live & expr_loads(item.context_expr)
+                    live -= stores(item.optional_vars)
+                run(stmt.body)
             elif isinstance(stmt, (ast.If, ast.While)):
-                read.update(loads(stmt.test, bound))
-                run(stmt.body, bound)
-                run(stmt.orelse, bound)
+                needed |= live & expr_loads(stmt.test)
+                run(stmt.body)
+                run(stmt.orelse)
             elif isinstance(stmt, ast.Try):
-                run(stmt.body, bound)
+                run(stmt.body)
                 for handler in stmt.handlers:
-                    if handler.type is not None:
-                        read.update(loads(handler.type, bound))
-                    if handler.name:
-                        bound.add(handler.name)
-                    run(handler.body, bound)
-                run(stmt.orelse, bound)
-                run(stmt.finalbody, bound)
-            elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                bound.update((alias.asname or alias.name).split(".")[0] for alias in stmt.names)
-            else:  # AugAssign reads its target too; expressions, return, del, assert, ...
-                read.update(loads(stmt, bound))
-                if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-                    read.update({stmt.target.id} - bound)
+                    run(handler.body)
+                run(stmt.orelse)
+                run(stmt.finalbody)
+            else:
+                needed |= live & _loaded_names(ast.unparse(stmt))
+                live -= _defined_names(ast.unparse(stmt))
 
-    run(tree.body, set())
-    return read
+    for source in later_sources:
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            run(ast.parse("\n".join(lines)).body)
+        except SyntaxError:
+            continue
+        if not live:
+            break
+    return needed
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -477,13 +459,11 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
             problems.append(f"{label} is tagged demo but is a solution or graded cell")
         defined = _defined_names(cell.source)
         graded = defined & set(manifest.graded_names)
-        # What a later cell that the grader runs reads (later demo cells are skipped as well).
-        graded_later = [c for c in code[i + 1 :] if "demo" not in c.get("metadata", {}).get("tags", [])]
-        later = set().union(set(), *(_loaded_names(c.source) for c in graded_later))
         if graded:
             problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
-        if defined & later:
-            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
+        needed = _used_before_redefined(defined, [c.source for c in code[i + 1 :]])
+        if needed:
+            problems.append(f"{label} is tagged demo but defines {sorted(needed)}, which a later cell reads")
     n_demo = sum("demo" in c.get("metadata", {}).get("tags", []) for c in code)
     report.add("demo cells", problems, f"{n_demo} demo cells, none needed later")
     return report

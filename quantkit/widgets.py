@@ -17,10 +17,10 @@ status line (the readout, or the error message). The sliders call it; tests call
 student's function raises or returns something unusable, the message replaces the plot, in plain words,
 instead of a traceback.
 
-The image explorers time the student's functions separately from their own work (``timing``: the
-student's seconds and the kit's seconds of the last update). When the student's functions take longer
-than :data:`SLOW_SECONDS`, the sliders switch to updating on release, and the readout says
-"computing…" while an update runs, so a slow loop never makes the page feel frozen.
+Speed: the kit's own work per update (drawing and PNG encoding) stays under 100 ms at the sizes used;
+the student's function is timed separately (``student_seconds``). Sliders update continuously while
+the student's function is fast; once a call takes longer than :data:`SLOW_CALL` seconds, they update
+on release instead, and the readout says "computing…" while a call runs.
 
 Used in: notebooks/01_sampling_quantization.ipynb, notebooks/03_images.ipynb
 """
@@ -41,12 +41,11 @@ from matplotlib.figure import Figure
 
 from quantkit._style import COLORS, style
 from quantkit.metrics import sqnr_db
-from quantkit.plots._figures import transfer_grid
 from quantkit.plots._student import BadOutputError, check_output, function_name, student_message
 from quantkit.signals import Signal, dense_time, sinc_interpolate, sine
 
 __all__ = [
-    "SLOW_SECONDS",
+    "SLOW_CALL",
     "BitDepthExplorer",
     "JpegExplorer",
     "QuantizerExplorer",
@@ -58,6 +57,8 @@ __all__ = [
 ]
 
 _DPI = 80
+#: A student's function slower than this (seconds per update) makes the sliders update on release.
+SLOW_CALL = 0.1
 
 
 class _Explorer:
@@ -92,6 +93,29 @@ class _Explorer:
         self.readout.add_class("qk-readout")
         self.status = ""
         self._busy = False
+        self.student_seconds = 0.0  # the student's own function, last update
+        self.kit_seconds = 0.0  # the explorer's own work (drawing, encoding), last update
+        self.sliders: list[Any] = []
+
+    def _call_student(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the student's function, adding its time to :attr:`student_seconds`."""
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.student_seconds += time.perf_counter() - start
+
+    def _pace(self) -> None:
+        """Continuous slider updates while the student's function is fast, on release once it is slow."""
+        continuous = self.student_seconds <= SLOW_CALL
+        for slider in self.sliders:
+            if slider.continuous_update != continuous:
+                slider.continuous_update = continuous
+
+    def _computing(self) -> None:
+        """Say "computing…" while a slow student's function runs (the status is replaced after)."""
+        if self.student_seconds > SLOW_CALL:
+            self.readout.value = "<b>computing…</b>"
 
     def _render(self) -> None:
         buf = io.BytesIO()
@@ -120,6 +144,7 @@ class _Explorer:
 
     def _on_change(self, _change: Any = None) -> None:
         if not self._busy:
+            self._computing()
             self.update()
 
     def update(self, **values: Any) -> str:  # pragma: no cover - overridden
@@ -133,7 +158,9 @@ class QuantizerExplorer(_Explorer):
     """Explore a student's uniform quantizer with sliders for bits, range and mode.
 
     The quantizer is called as ``quantize_fn(x, n_bits, -x_max, x_max, mode=mode)``, once on the
-    transfer-curve grid (a range 25 % wider than ``[-x_max, x_max]``) and once on the test signal.
+    transfer-curve grid and once on the test signal. The input axis is fixed (25 % wider than the test
+    signal's values, which are shaded), so shrinking the range below the signal shows the overload:
+    the staircase goes flat at its end levels and the error grows outside ``[-x_max, x_max)``.
 
     Parameters
     ----------
@@ -199,11 +226,27 @@ class QuantizerExplorer(_Explorer):
             step=0.05,
             description="range ±",
             readout_format=".2f",
-            continuous_update=False,
+            continuous_update=True,
         )
         self.mode = widgets.Dropdown(options=["midrise", "midtread"], value=mode, description="mode")
+        self.sliders = [self.bits, self.x_max]
+        low, high = float(np.min(self.x)), float(np.max(self.x))
+        self.view = 1.25 * max(abs(low), abs(high), 1e-9)
         ax_stair, ax_err = self.axes
         with style():
+            for ax in (ax_stair, ax_err):
+                ax.axvspan(low, high, color=COLORS["signal"], alpha=0.08, linewidth=0)
+                ax.set_xlim(-self.view, self.view)
+            ax_stair.set_ylim(-self.view, self.view)
+            ax_stair.text(
+                0.02,
+                0.95,
+                "shaded: the test signal's values",
+                transform=ax_stair.transAxes,
+                fontsize="small",
+                va="top",
+                color=COLORS["guide"],
+            )
             (self._identity,) = ax_stair.plot([], [], color=COLORS["guide"], linestyle="--", linewidth=1)
             (self._stairs,) = ax_stair.plot([], [], color=COLORS["quantized"])
             (self._error,) = ax_err.plot([], [], color=COLORS["error"])
@@ -265,32 +308,47 @@ class QuantizerExplorer(_Explorer):
         finally:
             self._busy = False
         n_bits, x_max, mode = int(self.bits.value), float(self.x_max.value), str(self.mode.value)
-        grid = transfer_grid(n_bits, -x_max, x_max)
+        # The fixed view, with about 8 points per quantization step: at most 8001 points, already far
+        # more than the panel's 330 pixels (finer staircases blur into a line at any resolution).
+        step = 2.0 * x_max / 2**n_bits
+        grid = np.linspace(-self.view, self.view, int(min(max(2001, 16 * self.view / step + 1), 8001)))
+        self.student_seconds = 0.0
         try:
             # Copies: a student's function that edits its input in place must not change our data.
-            out = self.quantize_fn(grid.copy(), n_bits, -x_max, x_max, mode=mode)
+            out = self._call_student(self.quantize_fn, grid.copy(), n_bits, -x_max, x_max, mode=mode)
             stairs = check_output(out, self.name, grid.shape)
-            out = self.quantize_fn(self.x.copy(), n_bits, -x_max, x_max, mode=mode)
+            out = self._call_student(self.quantize_fn, self.x.copy(), n_bits, -x_max, x_max, mode=mode)
             xq = check_output(out, self.name, self.x.shape)
         except Exception as exc:  # the student's code: show the reason, not a traceback
             return self._show_message(student_message(exc, self.name))
+        start = time.perf_counter()
         self._identity.set_data(grid, grid)
         self._stairs.set_data(grid, stairs)
         self._error.set_data(grid, stairs - grid)
         for line, edge in zip(self._edges, (-x_max, x_max, -x_max, x_max), strict=True):
             line.set_xdata([edge, edge])
-        for ax in self.axes:
-            ax.relim()
-            ax.autoscale_view()
+        ax_err = self.axes[1]
+        ax_err.relim()
+        ax_err.autoscale_view(scalex=False)
         self.axes[0].set_title(f"{n_bits}-bit {mode} quantizer on [−{x_max:.2f}, {x_max:.2f})")
-        self.axes[1].set_title("quantization error")
+        clipped = float(np.mean((self.x < -x_max) | (self.x >= x_max)))
+        self.axes[1].set_title(
+            "quantization error" + (f": {clipped:.0%} of the signal overloads" if clipped else "")
+        )
         self._render()
+        self.kit_seconds = time.perf_counter() - start
+        self._pace()
         value = sqnr_db(self.x, xq)
         sqnr = "∞" if math.isinf(value) else f"{value:.1f}"
         levels = np.unique(xq).size
+        slow = (
+            f" (your function took {self.student_seconds:.2f} s: the sliders update on release)"
+            if self.student_seconds > SLOW_CALL
+            else ""
+        )
         return self._set_readout(
             f"{n_bits} bits, range ±{x_max:.2f}, {mode}: SQNR {sqnr} dB, "
-            f"{levels} distinct output level{'s' if levels != 1 else ''} on the test signal"
+            f"{levels} distinct output level{'s' if levels != 1 else ''} on the test signal{slow}"
         )
 
 
@@ -368,8 +426,9 @@ class SamplingExplorer(_Explorer):
             step=0.5,
             description="fs (Hz)",
             readout_format=".1f",
-            continuous_update=False,
+            continuous_update=True,
         )
+        self.sliders = [self.fs]
         ax = self.axes[0]
         with style():
             ax.plot(self.t, self.curve, color=COLORS["signal"], alpha=0.5, label="signal")
@@ -395,7 +454,7 @@ class SamplingExplorer(_Explorer):
             t = np.arange(count) / fs
             return t, check_output(self.signal_fn(t), function_name(self.signal_fn), t.shape)
         name = function_name(self.sample_fn)
-        out = self.sample_fn(self.signal_fn, fs, self.duration)
+        out = self._call_student(self.sample_fn, self.signal_fn, fs, self.duration)
         if isinstance(out, tuple) and len(out) == 2:
             t = _samples_1d(out[0], name, "times")
             x = check_output(out[1], name, t.shape)
@@ -431,12 +490,14 @@ class SamplingExplorer(_Explorer):
         if self._signal_error:
             return self._show_message(self._signal_error)
         name = function_name(self.sample_fn) if self.sample_fn is not None else "the sampler"
+        self.student_seconds = 0.0
         try:
             ts, xs = self._take_samples(fs)
         except Exception as exc:  # the student's code: show the reason, not a traceback
             return self._show_message(student_message(exc, name))
         if ts.size < 2:
             return self._show_message(f"{name} gave {ts.size} sample(s); the reconstruction needs at least 2")
+        start = time.perf_counter()
         try:
             recon = sinc_interpolate(ts, xs, self.t)
         except ValueError as exc:  # uneven times from a student's sampler
@@ -449,6 +510,8 @@ class SamplingExplorer(_Explorer):
         ax.autoscale_view(scalex=False)
         ax.set_title(f"{ts.size} samples at fs = {fs:g} Hz", loc="left")
         self._render()
+        self.kit_seconds = time.perf_counter() - start
+        self._pace()
         nyquist = fs / 2.0
         text = f"fs = {fs:.1f} Hz, Nyquist fs/2 = {nyquist:.1f} Hz"
         if self.max_freq is not None:
@@ -525,9 +588,6 @@ def sampling_explorer(
 
 # ------------------------------------------------------------------------------------------- images
 
-#: Above this many seconds of the student's own work per update, sliders update on release only.
-SLOW_SECONDS = 0.1
-
 _BLUR_SIGMA = 1.5
 
 
@@ -550,7 +610,7 @@ def _uint8_output(out: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
 
 
 class _ImageExplorer(_Explorer):
-    """Timing of the student's calls and the switch to update-on-release when they are slow."""
+    """An explorer of image panels: one update is timed as a whole, the student's calls apart."""
 
     sliders: list[Any]
 
@@ -558,28 +618,17 @@ class _ImageExplorer(_Explorer):
         super().__init__(
             figsize, ncols, margins={"left": 0.01, "right": 0.99, "bottom": 0.02, "top": 0.86, "wspace": 0.08}
         )
-        self.timing = {"student": 0.0, "kit": 0.0}
-        self._student_seconds = 0.0
-
-    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            self._student_seconds += time.perf_counter() - start
 
     def _begin(self) -> float:
-        if self.timing["student"] > SLOW_SECONDS:
-            self.readout.value = "<i>computing…</i>"
-        self._student_seconds = 0.0
+        """Start an update: "computing…" if the last one was slow, the student's time reset."""
+        self._computing()
+        self.student_seconds = 0.0
         return time.perf_counter()
 
     def _finish(self, start: float) -> None:
-        total = time.perf_counter() - start
-        self.timing = {"student": self._student_seconds, "kit": max(total - self._student_seconds, 0.0)}
-        slow = self._student_seconds > SLOW_SECONDS
-        for slider in self.sliders:
-            slider.continuous_update = not slow
+        """End an update: the explorer's own share of it, and the sliders' pace."""
+        self.kit_seconds = max(time.perf_counter() - start - self.student_seconds, 0.0)
+        self._pace()
 
 
 class BitDepthExplorer(_ImageExplorer):
@@ -625,9 +674,9 @@ class BitDepthExplorer(_ImageExplorer):
     readout : ipywidgets.HTML
         Levels, PSNR against the original, PSNR after a Gaussian blur of sigma 1.5 px on both
         (what an eye at a distance sees), the mean error, and the time of the student's functions.
-    timing : dict
-        ``{"student": s, "kit": s}``: seconds of the last update spent in the student's functions and
-        in the explorer's own work (computing metrics and drawing).
+    student_seconds, kit_seconds : float
+        Seconds of the last update spent in the student's functions and in the explorer's own work
+        (computing metrics and drawing).
     image, message, widget, status
         As in :class:`QuantizerExplorer`.
 
@@ -724,7 +773,7 @@ class BitDepthExplorer(_ImageExplorer):
             fn, args = self.ordered_dither_fn, (img, n_bits, self._random_map.copy())
         elif method == "Bayer":
             try:
-                bayer = np.asarray(self._call(self.bayer_matrix_fn, self.bayer_size))  # type: ignore[arg-type]
+                bayer = np.asarray(self._call_student(self.bayer_matrix_fn, self.bayer_size))  # type: ignore[arg-type]
             except Exception as exc:
                 raise _StudentFailure(student_message(exc, function_name(self.bayer_matrix_fn))) from None
             if bayer.shape != (self.bayer_size, self.bayer_size):
@@ -737,7 +786,7 @@ class BitDepthExplorer(_ImageExplorer):
             fn, args = self.floyd_steinberg_fn, (img, n_bits)
         name = function_name(fn)
         try:
-            out = self._call(fn, *args)
+            out = self._call_student(fn, *args)
         except Exception as exc:
             raise _StudentFailure(student_message(exc, name)) from None
         return _uint8_output(out, name, self.img.shape), name
@@ -799,7 +848,7 @@ class BitDepthExplorer(_ImageExplorer):
             f"{n_bits} bit{'s' if n_bits > 1 else ''}, {method}: PSNR {db(plain)} dB, "
             f"after blurring both (σ = {_BLUR_SIGMA} px) "
             f"{db(blurred)} dB, mean error {float(err.mean()):+.2f} grey levels; your functions "
-            f"{1000 * self.timing['student']:.0f} ms, explorer {1000 * self.timing['kit']:.0f} ms"
+            f"{1000 * self.student_seconds:.0f} ms, explorer {1000 * self.kit_seconds:.0f} ms"
         )
 
 
@@ -844,7 +893,7 @@ class JpegExplorer(_ImageExplorer):
     readout : ipywidgets.HTML
         PSNR of the student's result and of Pillow's, Pillow's file size in bits per pixel, whether
         the student's table equals Pillow's, the zero fraction, and the timing.
-    timing : dict
+    student_seconds, kit_seconds : float
         As in :class:`BitDepthExplorer`.
     image, message, widget, status
         As in :class:`QuantizerExplorer`.
@@ -979,12 +1028,13 @@ class JpegExplorer(_ImageExplorer):
         start = self._begin()
         name = function_name(self.roundtrip_fn)
         try:
-            yours = _uint8_output(self._call(self.roundtrip_fn, self.img.copy(), q), name, self.img.shape)
+            got = self._call_student(self.roundtrip_fn, self.img.copy(), q)
+            yours = _uint8_output(got, name, self.img.shape)
             table = None
             zero_fraction = None
             if self.table_fn is not None:
                 tname = function_name(self.table_fn)
-                table = np.asarray(self._call(self.table_fn, q, np.array(images.ANNEX_K_LUMINANCE)))
+                table = np.asarray(self._call_student(self.table_fn, q, np.array(images.ANNEX_K_LUMINANCE)))
                 if table.shape != (8, 8) or table.dtype.kind not in "biuf":
                     raise BadOutputError(
                         f"{tname} returned {table.dtype} of shape {table.shape}; expected (8, 8)"
@@ -992,7 +1042,7 @@ class JpegExplorer(_ImageExplorer):
                 if self.quantize_fn is not None:
                     qname = function_name(self.quantize_fn)
                     coded = check_output(
-                        self._call(self.quantize_fn, self._coeffs.copy(), table.copy()),
+                        self._call_student(self.quantize_fn, self._coeffs.copy(), table.copy()),
                         qname,
                         self._coeffs.shape,
                     )
@@ -1044,8 +1094,8 @@ class JpegExplorer(_ImageExplorer):
         if zero_fraction is not None:
             parts.append(f"{zero_fraction:.1%} of your quantized coefficients are 0")
         parts.append(
-            f"your functions {1000 * self.timing['student']:.0f} ms, "
-            f"explorer {1000 * self.timing['kit']:.0f} ms"
+            f"your functions {1000 * self.student_seconds:.0f} ms, "
+            f"explorer {1000 * self.kit_seconds:.0f} ms"
         )
         return self._set_readout("; ".join(parts))
 
