@@ -37,7 +37,7 @@ from typing import Any
 import nbformat
 
 from autograder.grade import demo_cell_ids
-from autograder.kernel import KernelSupply, Limits, get_sandbox, is_test_cell
+from autograder.kernel import GradingLimits, KernelSupply, get_sandbox, is_test_cell
 from autograder.proxy import KernelStudent
 from autograder.spec import Case, Course, GroupSpec, Manifest, Mistake, default_course
 from autograder.testing import StudentError
@@ -198,7 +198,7 @@ def generate(
     course: Course,
     slug: str,
     *,
-    limits: Limits | None = None,
+    limits: GradingLimits | None = None,
     sandbox: Any = None,
     workers: int | None = None,
 ) -> RefsText:
@@ -210,8 +210,8 @@ def generate(
         Where the solution, the spec and the reference files live.
     slug : str
         The notebook.
-    limits : Limits or None, default None
-        Kernel limits (``Limits()`` if None).
+    limits : GradingLimits or None, default None
+        Kernel limits (``GradingLimits()`` if None).
     sandbox : object or None, default None
         Sandbox for the kernels (:func:`autograder.kernel.get_sandbox` if None).
     workers : int or None, default None
@@ -233,7 +233,7 @@ def generate(
     MistakeError
         If a mistake does not apply to the solution notebook.
     """
-    limits = limits or Limits()
+    limits = limits or GradingLimits()
     sandbox = sandbox if sandbox is not None else get_sandbox(limits)
     manifest: Manifest = course.manifest(slug)
     cases, groups = course.cases_and_groups(slug)
@@ -443,7 +443,7 @@ def main(
     course: Course | None = None,
     slugs: Iterable[str] | None = None,
     check: bool = False,
-    limits: Limits | None = None,
+    limits: GradingLimits | None = None,
 ) -> int:
     """Generate (or, with ``check``, verify) the reference files.
 
@@ -455,7 +455,7 @@ def main(
         Notebooks to process (all if None).
     check : bool, default False
         Compare with the files on disk instead of writing; report stale or missing files.
-    limits : Limits or None, default None
+    limits : GradingLimits or None, default None
         Kernel limits.
 
     Returns

@@ -46,7 +46,6 @@ import ast
 import importlib
 import inspect
 import re
-import symtable
 import sys
 import tempfile
 import time
@@ -130,25 +129,38 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """The global names the code reads: at its top level, or from inside its functions, lambdas,
-    classes and comprehensions. A function's own parameters and locals (and a comprehension's targets)
-    are not reads of the notebook's names; a top-level read is one even when a parameter elsewhere has
-    the same name."""
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it.
+
+    A function's locals are its parameters and every name its body assigns (Python's own rule), so
+    ``def f(img): h, w = img.shape; return w`` reads neither ``img`` nor ``w`` from the notebook.
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
-        table = symtable.symtable("\n".join(lines), "<cell>", "exec")
+        tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    names: set[str] = set()
-    scopes = [table]
-    while scopes:
-        scope = scopes.pop()
-        top = scope.get_type() == "module"
-        names.update(
-            s.get_name() for s in scope.get_symbols() if s.is_referenced() and (top or s.is_global())
-        )
-        scopes.extend(scope.get_children())
-    return names
+
+    def stores(node: ast.AST) -> set[str]:
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def reads(node: ast.AST, local: frozenset[str]) -> set[str]:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            body = node.body if isinstance(node.body, list) else [node.body]
+            inner = local | params | set().union(*(stores(b) for b in body))
+            outside = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+            outside += getattr(node, "decorator_list", [])
+            return set().union(*(reads(n, local) for n in outside), *(reads(b, inner) for b in body))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            targets = set().union(*(stores(g.target) for g in node.generators))
+            return set().union(*(reads(child, local | targets) for child in ast.iter_child_nodes(node)))
+        if isinstance(node, ast.Name):
+            return {node.id} - local if isinstance(node.ctx, ast.Load) else set()
+        return set().union(*(reads(child, local) for child in ast.iter_child_nodes(node)))
+
+    return reads(tree, frozenset())
 
 
 def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:

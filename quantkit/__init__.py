@@ -5,7 +5,8 @@ Submodules, by concept (each imported on first use, so ``import quantkit`` stays
 - ``quantkit.data``: bundled and synthesized data (images, audio, EEG, digits, a small MLP).
 - ``quantkit.signals``: continuous-time signals as callables, reconstruction, spectra.
 - ``quantkit.densities``: probability densities as data (Gaussian, Laplacian, mixtures, tabulated).
-- ``quantkit.metrics``: MSE, SNR/SQNR, PSNR, maximum error.
+- ``quantkit.metrics``: MSE, SNR/SQNR, segmental SNR, PSNR, SSIM, maximum error, entropy.
+- ``quantkit.images``: image plumbing: grey conversion, 8x8 blocks and their DCT, Pillow's JPEG and palettes.
 - ``quantkit.plots``: figures in one consistent style.
 - ``quantkit.widgets``: interactive explorers that run the student's own functions.
 - ``quantkit.audio``: playback and WAV files.
@@ -29,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["audio", "checks", "data", "densities", "metrics", "nn", "plots", "signals", "widgets"]
+__all__ = ["audio", "checks", "data", "densities", "images", "metrics", "nn", "plots", "signals", "widgets"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from quantkit import audio, checks, data, densities, metrics, nn, plots, signals, widgets
+    from quantkit import audio, checks, data, densities, images, metrics, nn, plots, signals, widgets
 
 
 def __getattr__(name: str) -> Any:

@@ -14,6 +14,10 @@ in ``quantkit/checks/refs/<slug>.json``; it prints one green line when the publi
 first failing case (expected vs got) and the hint of any known mistake the output matches, and then
 raises :class:`CheckFailed`. With ``QUANTKIT_GRADING=1`` (set by the grader) it never raises. Passing
 the public cases does not mean the work is correct: the graded tests check more.
+
+Cells that only use a student's function (figures, optional exercises) wrap their body in
+``with demo("this figure"):`` so that a stub prints one polite line instead of stopping *Run All*
+(:func:`demo`).
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading

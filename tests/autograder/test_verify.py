@@ -1,30 +1,28 @@
-"""Tests for autograder.verify's static helpers that need no course (the whole checks: test_course.py)."""
+"""Tests for autograder.verify's static helpers (the checks as a whole run in tests/autograder/course/)."""
 
 from __future__ import annotations
 
-from autograder import verify
+import pytest
+
+from autograder.verify import _loaded_names, _used_before_redefined
 
 
-def test_loaded_names_are_the_globals_a_cell_reads() -> None:
-    source = (
-        "def f(x, n_bits):\n"
-        "    edges = x + offset\n"  # edges, x and n_bits are f's own; offset is the notebook's
-        "    return [e * scale for e in edges]\n"  # e is the comprehension's; scale the notebook's
-        "%matplotlib inline\n"
-        "print(f(data, 3), len, [x for x in data])\n"
-        "n_bits\n"  # a top-level read, although f has a parameter of that name
-    )
-    assert verify._loaded_names(source) == {"offset", "scale", "print", "f", "data", "len", "n_bits"}
-    assert verify._loaded_names("def broken(:\n") == set()
+@pytest.mark.parametrize(
+    ("source", "read"),
+    [
+        ("y = x + 1", {"x"}),
+        ("def f(img, n=width):\n    h, w = img.shape\n    return w * n * scale", {"width", "scale"}),
+        ("g = lambda img: img * gain", {"gain"}),
+        ("squares = [v * v for v in values]", {"values"}),
+        ("def f():\n    return table", {"table"}),  # a free name of a function is read from the notebook
+        ("import numpy as np\nnp.zeros(3)", {"np"}),
+    ],
+)
+def test_loaded_names_leave_out_what_is_local(source, read):
+    assert _loaded_names(source) == read
 
 
-def test_a_later_functions_own_locals_do_not_need_a_demo_cells_names() -> None:
-    """A demo cell's loop variables may share names with the locals of a function defined later."""
-    demo_names = {"k", "step", "counts", "sigma"}
-    later = [
-        "def quantize(x, step):\n    k = np.floor(x / step)\n    counts = np.bincount(k)\n    return k\n",
-        "for k in range(3):\n    print(quantize(k, 0.5))\n",  # k assigned by the loop before it is read
-        "print(sigma)\n",
-    ]
-    assert verify._used_before_redefined(demo_names, later) == {"sigma"}
-    assert verify._used_before_redefined({"step"}, ["def g(x):\n    return x * step\n"]) == {"step"}
+def test_a_later_function_with_locals_of_the_same_name_does_not_need_a_demo_cell():
+    later = ["def window(values, center, width):\n    c = center - 0.5\n    w = width - 1\n    return c + w"]
+    assert _used_before_redefined({"c", "w"}, later) == set()
+    assert _used_before_redefined({"c"}, ["print(c)"]) == {"c"}

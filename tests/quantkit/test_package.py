@@ -28,7 +28,10 @@ def _graded_names() -> set[str]:
 # Names the notebooks ask students to write, and the techniques the course grades: quantkit must define
 # none of them.
 GRADED_NAMES = _graded_names()
-FORBIDDEN_FRAGMENTS = ("dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans")
+FORBIDDEN_FRAGMENTS = (
+    "dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans", "floyd",
+    "quality_scaling", "quant_table", "bayer",
+)  # fmt: skip
 
 
 def _looks_graded(name: str) -> bool:

@@ -65,7 +65,9 @@ MISTAKES = {
           "A bit depth of 0 or 2.5 is a wrong value: the question asks for ValueError, with a message naming n_bits."),
         M("rejects_numpy_integers", "not isinstance(n_bits, (int, np.integer))", "not isinstance(n_bits, int)",
           "rejects numpy integers",
-          "np.int64(3) is a whole number too (np.arange gives those): accept numpy integers, isinstance(n_bits, (int, np.integer))."),
+          "np.int64(3) is a whole number too (np.arange gives those): accept numpy integers, isinstance(n_bits, (int, np.integer)).",
+          propagates="q6: the given bit depths are np.arange integers, so the student's own fit cell raises "
+          "(the error shows in their notebook) and sets no slope or offset to grade"),
         M("forgets_x_min", "u = (np.asarray(x, dtype=np.float64) - x_min) / step",
           "u = np.asarray(x, dtype=np.float64) / step + n_levels / 2",
           "measures x from 0, not from x_min",
