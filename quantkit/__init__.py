@@ -5,7 +5,7 @@ Submodules, by concept (each imported on first use, so ``import quantkit`` stays
 - ``quantkit.data``: bundled and synthesized data (images, audio, EEG, digits, a small MLP).
 - ``quantkit.signals``: continuous-time signals as callables, reconstruction, spectra.
 - ``quantkit.densities``: probability densities as data (Gaussian, Laplacian, mixtures, tabulated).
-- ``quantkit.metrics``: MSE, SNR/SQNR, segmental SNR, PSNR, SSIM, maximum error, entropy.
+- ``quantkit.metrics``: MSE, SNR/SQNR, segmental SNR, PSNR, SSIM, maximum error.
 - ``quantkit.images``: image plumbing: grey conversion, 8x8 blocks and their DCT, Pillow's JPEG and palettes.
 - ``quantkit.plots``: figures in one consistent style.
 - ``quantkit.widgets``: interactive explorers that run the student's own functions.

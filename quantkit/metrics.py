@@ -13,7 +13,6 @@ Definitions (with ``e = reference - test`` and sums over every element):
 * ``sqnr_db(x, xq)`` is ``snr_db(x, xq)``: the same ratio, named for quantization
 * ``psnr = 10 log10( data_range**2 / mse )``
 * ``ssim``: the structural similarity index of Wang et al. (2004), computed by scikit-image
-* ``entropy_bits``: the empirical Shannon entropy ``-sum p log2 p`` of a set of symbols
 * ``segmental_snr_db``: the mean of per-frame SNRs (each clipped to [-10, 35] dB) over the frames
   that are not silent, the usual measure for speech coders
 
@@ -28,7 +27,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["entropy_bits", "max_abs_error", "mse", "psnr", "segmental_snr_db", "snr_db", "sqnr_db", "ssim"]
+__all__ = ["max_abs_error", "mse", "psnr", "segmental_snr_db", "snr_db", "sqnr_db", "ssim"]
 
 
 def _as_numeric(values: ArrayLike, name: str) -> np.ndarray:
@@ -334,47 +333,6 @@ def ssim(reference: ArrayLike, test: ArrayLike, data_range: float | None = None)
         channel_axis=-1 if ref.ndim == 3 else None,
     )
     return float(value)
-
-
-def entropy_bits(symbols: ArrayLike) -> float:
-    """Empirical Shannon entropy of a set of symbols, in bits per symbol.
-
-    ``H = -sum_s p(s) log2 p(s)`` where ``p(s)`` is the fraction of the values equal to ``s``. It is the
-    fewest bits per symbol that any code can spend on average when the symbols are independent with
-    these frequencies: a compression *proxy* (a real coder such as JPEG's Huffman stage also codes
-    runs of zeros and pays for its tables).
-
-    Parameters
-    ----------
-    symbols : array_like
-        Values of any shape (flattened), integers or floats compared exactly (for example quantized
-        DCT coefficients).
-
-    Returns
-    -------
-    float
-        The entropy in bits, 0 when every value is the same.
-
-    Raises
-    ------
-    ValueError
-        If ``symbols`` is empty or holds NaN/inf.
-    TypeError
-        If it is not real-numeric.
-
-    Examples
-    --------
-    >>> entropy_bits([0, 0, 1, 1])
-    1.0
-    >>> entropy_bits([3, 3, 3])
-    0.0
-
-    Used in: notebooks/03_images.ipynb
-    """
-    values = _as_numeric(symbols, "symbols").ravel()
-    _, counts = np.unique(values, return_counts=True)
-    p = counts / counts.sum()
-    return float(max(0.0, -np.sum(p * np.log2(p))))
 
 
 def segmental_snr_db(

@@ -22,7 +22,7 @@ import math
 import numpy as np
 import pytest
 
-from quantkit.metrics import entropy_bits, max_abs_error, mse, psnr, snr_db, sqnr_db, ssim
+from quantkit.metrics import max_abs_error, mse, psnr, snr_db, sqnr_db, ssim
 
 SHAPES = [(1000,), (10, 100), (5, 8, 25)]
 
@@ -329,13 +329,3 @@ def test_ssim_rgb_and_errors():
         ssim(np.zeros((8, 8)), np.zeros((8, 8)))
     with pytest.raises(ValueError, match="at least 7 x 7"):
         ssim(np.zeros((5, 5), np.uint8), np.zeros((5, 5), np.uint8))
-
-
-@pytest.mark.parametrize("dtype", [np.int64, np.float64, np.int16])
-def test_entropy_bits(dtype):
-    assert entropy_bits(np.array([0, 0, 1, 1], dtype=dtype)) == 1.0
-    assert entropy_bits(np.arange(8, dtype=dtype).reshape(2, 4)) == pytest.approx(3.0, abs=1e-12)
-    assert entropy_bits(np.full(5, 3, dtype=dtype)) == 0.0
-    assert entropy_bits([0, 0, 0, 1]) == pytest.approx(-(0.75 * math.log2(0.75) + 0.25 * math.log2(0.25)))
-    with pytest.raises(ValueError, match="empty"):
-        entropy_bits([])
