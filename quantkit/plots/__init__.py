@@ -5,11 +5,13 @@ sense, never calls ``plt.show()`` and leaves global matplotlib settings alone (t
 with :func:`style`, a context manager). Helpers that take a student's function draw a
 "not implemented yet" placeholder while that function still raises ``NotImplementedError``.
 
-Used in: notebooks/01_sampling_quantization.ipynb
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/04_nn_weights.ipynb
 """
 
 from quantkit._style import style
 from quantkit.plots._figures import (
+    confusion_counts,
+    confusion_matrix,
     error_histogram,
     image_grid,
     metric_vs_bits,
@@ -23,6 +25,8 @@ from quantkit.plots._figures import (
 )
 
 __all__ = [
+    "confusion_counts",
+    "confusion_matrix",
     "error_histogram",
     "image_grid",
     "metric_vs_bits",
