@@ -668,7 +668,7 @@ class BitWidthExplorer(_Explorer):
             raise _MissingFunction(f"pass your {name} to the explorer to use this scheme")
         return fn
 
-    def _dequantize(self, q: Any, scale: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    def _restore(self, q: Any, scale: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         fn = self._need("affine_dequantize")
         return check_output(fn(np.asarray(q).copy(), scale, 0), function_name(fn), shape)
 
@@ -691,7 +691,7 @@ class BitWidthExplorer(_Explorer):
                     f"{function_name(fn)} returned q of shape {q.shape} and scales of shape {scales.shape}; "
                     f"expected {w.shape} and {(w.shape[0], n_groups)}"
                 )
-            return self._dequantize(q, np.repeat(scales, self.group_size, axis=1), w.shape)
+            return self._restore(q, np.repeat(scales, self.group_size, axis=1), w.shape)
         fn = self._need("quantize_per_channel")
         rows = w if scheme == "per-channel" else w.reshape(1, -1)
         q, scales = self._pair(fn(rows.copy(), n_bits), function_name(fn))
@@ -700,7 +700,7 @@ class BitWidthExplorer(_Explorer):
                 f"{function_name(fn)} returned q of shape {q.shape} and scales of shape {scales.shape} for "
                 f"weights of shape {rows.shape}; expected {rows.shape} and ({rows.shape[0]},)"
             )
-        return self._dequantize(q, scales[:, None], rows.shape).reshape(w.shape)
+        return self._restore(q, scales[:, None], rows.shape).reshape(w.shape)
 
     def model_bytes(self, scheme: str, n_bits: int) -> int:
         """The model's size in bytes under ``scheme`` at ``n_bits`` (see the class notes for what counts)."""

@@ -661,3 +661,43 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     assert (result.status, result.message) == (
         "error", 'q1: `double` should be a function, got an int: write check("q1", double)'
     )
+
+
+# ------------------------------------------------------------------------------------- skip_stubs
+
+
+def _stub(x: Any) -> Any:
+    raise NotImplementedError()
+
+
+def test_skip_stubs_goes_on_after_a_stub(capsys: pytest.CaptureFixture[str]) -> None:
+    from quantkit.checks import skip_stubs
+
+    with skip_stubs("the figure") as guard:
+        _stub(1)
+        raise AssertionError("not reached")
+    assert guard.skipped
+    assert capsys.readouterr().out.strip() == (
+        "skipped the figure: write `_stub` first (it is still a stub); the notebook goes on"
+    )
+
+
+def test_skip_stubs_lets_other_errors_and_library_stubs_through() -> None:
+    from quantkit.checks import skip_stubs
+
+    with pytest.raises(ValueError), skip_stubs():
+        raise ValueError("a real error")
+    with pytest.raises(NotImplementedError), skip_stubs():
+        exec("raise NotImplementedError()", {})  # code from another namespace (a library): not the notebook's
+    with skip_stubs() as guard:
+        pass
+    assert not guard.skipped and guard.message == ""
+
+
+def test_skip_stubs_skips_a_blank_exercise(capsys: pytest.CaptureFixture[str]) -> None:
+    from quantkit.checks import skip_stubs
+
+    cell = 'with skip_stubs("the exercise") as guard:\n    raise NotImplementedError()\n'  # a released cell
+    namespace = {"skip_stubs": skip_stubs}
+    exec(compile(cell, "<cell>", "exec"), namespace)
+    assert namespace["guard"].skipped and "replace `raise NotImplementedError()`" in capsys.readouterr().out

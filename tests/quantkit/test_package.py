@@ -14,7 +14,7 @@ import quantkit
 
 PACKAGE = Path(quantkit.__file__).parent
 
-# Names a notebook asks students to write (notebook 01 now; extend with every new notebook) and the
+# Names a notebook asks students to write (notebooks 01 and 04 now; extend with every new notebook) and the
 # techniques the course grades. quantkit must define none of them.
 GRADED_NAMES = {
     "sample",
@@ -23,6 +23,20 @@ GRADED_NAMES = {
     "dequantize",
     "quantize_uniform",
     "best_clip_factor",
+    # notebook 04
+    "affine_qparams",
+    "symmetric_qparams",
+    "affine_quantize",
+    "affine_dequantize",
+    "quantize_per_channel",
+    "quantized_accuracy",
+    "calibrate_range",
+    "quantize_multiplier",
+    "multiply_by_quantized_multiplier",
+    "int8_linear",
+    "round_to_float_format",
+    "quantize_groups",
+    "normal_float_levels",
 }
 FORBIDDEN_FRAGMENTS = ("dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans")
 
