@@ -262,7 +262,7 @@ def checker(slug: str, refs_dir: str | os.PathLike[str] | None = None) -> Checke
     >>> check  # doctest: +ELLIPSIS
     Checker('01_sampling_quantization', refs='...01_sampling_quantization.json')
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/04_nn_weights.ipynb
     """
     install_not_implemented_handler()
     return Checker(slug, refs_dir)

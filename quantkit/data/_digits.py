@@ -56,6 +56,8 @@ def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     Split: stratified 75/25, drawn once with seed 0 and stored with the data (``python -m
     quantkit.data._make_digits`` redoes it): each digit contributes ``round(0.25 * count)`` images to
     the test set, 450 in all. Within each part the images keep their original order.
+
+    Used in: notebooks/04_nn_weights.ipynb
     """
     return tuple(part.copy() for part in _digits())  # type: ignore[return-value]
 
@@ -86,6 +88,8 @@ def digits_mlp() -> MLP:
 
     The rows' unequal scales make weight quantization instructive: at 4 bits one scale per tensor
     loses accuracy visibly while one scale per row (per output channel) keeps almost all of it.
+
+    Used in: notebooks/04_nn_weights.ipynb
     """
     arrays = _mlp_arrays()
     n_layers = len(arrays) // 2

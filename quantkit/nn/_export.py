@@ -62,8 +62,6 @@ class QuantizedLayer(NamedTuple):
         float32, shape ``(n_out,)`` (one scale per output channel) or ``()`` (one for the tensor).
     bias : numpy.ndarray
         int32 codes, shape ``(n_out,)``, in units of ``input_scale * weight_scale``.
-
-    Used in: notebooks/04_nn_weights.ipynb
     """
 
     weight: np.ndarray
@@ -81,8 +79,6 @@ class QDQParams(NamedTuple):
     activations : tuple of (float, int)
         ``(scale, zero_point)`` of the input, of each hidden layer's output and of the output
         (``len(layers) + 1`` pairs); scales are float32 values, zero points int8 values.
-
-    Used in: notebooks/04_nn_weights.ipynb
     """
 
     layers: tuple[QuantizedLayer, ...]

@@ -339,7 +339,7 @@ def metric_vs_bits(
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
 
-    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/04_nn_weights.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb
     """
     b = _real_1d(bits, "bits")
     v = _real_1d(values, "values")
@@ -663,8 +663,6 @@ def confusion_counts(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int | None
     array([[1, 0, 0],
            [0, 1, 1],
            [0, 0, 1]])
-
-    Used in: notebooks/04_nn_weights.ipynb
     """
     t, p = np.asarray(y_true), np.asarray(y_pred)
     if t.dtype.kind not in "iu" or p.dtype.kind not in "iu":
