@@ -129,12 +129,79 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
+    """Names a code cell reads from the notebook's namespace: loaded before the cell binds them itself.
+
+    Statements are followed in order, into ``with``, ``for``, ``while``, ``if`` and ``try`` bodies, so
+    that ``fig, ax = plt.subplots()`` followed by ``ax.plot(...)`` reads no earlier cell's ``ax``. A
+    name loaded inside a function body counts unless the function binds it (a parameter or a local);
+    a comprehension's loop variable is its own. Where it is unsure (a loop body that may not run, one
+    branch of an ``if``), a name counts as read: the check that uses this must not miss a demo cell's
+    name that a later cell needs.
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    read: set[str] = set()
+    _scan_reads(tree.body, set(), read)
+    return read
+
+
+def _stored(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _reads(node: ast.AST, bound: set[str], read: set[str]) -> None:
+    """Add the names ``node`` loads that are not in ``bound`` (nor local to a function or comprehension)."""
+    local: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.comprehension):
+            local |= _stored(sub.target)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = sub.args
+            params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+            local |= {a.arg for a in params if a is not None}
+            if not isinstance(sub, ast.Lambda):
+                local |= set().union(*(_stored(b) for b in sub.body)) if sub.body else set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in bound | local:
+            read.add(sub.id)
+
+
+def _scan_reads(body: list[ast.stmt], bound: set[str], read: set[str]) -> None:
+    from autograder.release import _defined_names as defined
+
+    for stmt in body:
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                _reads(item.context_expr, bound, read)
+                if item.optional_vars is not None:
+                    bound |= _stored(item.optional_vars)
+            _scan_reads(stmt.body, bound, read)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            # the body may run zero times: what it binds stays bound inside it only
+            _reads(stmt.iter if isinstance(stmt, (ast.For, ast.AsyncFor)) else stmt.test, bound, read)
+            inner = bound | (_stored(stmt.target) if isinstance(stmt, (ast.For, ast.AsyncFor)) else set())
+            _scan_reads(stmt.body, inner, read)
+            _scan_reads(stmt.orelse, set(bound), read)
+        elif isinstance(stmt, ast.If):
+            _reads(stmt.test, bound, read)
+            then, other = set(bound), set(bound)
+            _scan_reads(stmt.body, then, read)
+            _scan_reads(stmt.orelse, other, read)
+            bound |= then & other  # bound afterwards only if both branches bind it
+        elif isinstance(stmt, ast.Try):
+            before = set(bound)  # a handler runs after any part of the body
+            _scan_reads(stmt.body, bound, read)
+            for handler in stmt.handlers:
+                if handler.type is not None:
+                    _reads(handler.type, before, read)
+                _scan_reads(handler.body, before | ({handler.name} if handler.name else set()), read)
+            _scan_reads(stmt.orelse + stmt.finalbody, bound, read)
+        else:
+            _reads(stmt, bound, read)
+            bound |= defined(ast.unparse(stmt))
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
