@@ -731,21 +731,30 @@ def _follow_through_score(
     passed, failures = 0, []
     for case, got in zip(cases, outcomes, strict=True):
         oracle = _ORACLES.get(case.name)
-        if oracle is None:
+        if oracle is None or case.raises is not None:
+            # no procedure, or a case where the solution raises: the function must raise as well
             problem = case_problem(case, got)
         else:
             functions = [_OwnFunction(run, n) for n in oracle.uses]
             try:
                 want = oracle.func(*functions, *case.args, **dict(case.kwargs))
-            except (StudentError, _Skip):
+            except _Skip:
                 return None
+            except StudentError as err:
+                if err.kind != "raised":
+                    return None  # a stub, a timeout, a dead kernel: no follow-through
+                # The student's own upstream function raises on this case, so the procedure built on
+                # it raises too: a downstream function that raises the same error is consistent.
+                same = isinstance(got, StudentError) and got.kind == "raised"
+                problem = None if same and err.exc_type in got.exc_types else (
+                    f"{_case_label(case)}: your own {', '.join(oracle.uses)} raises {err.exc_type} here, "
+                    "so should this function"
+                )
             except Exception:  # the student's upstream output does not fit the procedure here
                 failures.append(
                     f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
                 )
                 continue
-            if case.raises is not None:
-                problem = case_problem(case, got)
             else:
                 problem = case_problem(case, got, expected=want)
         if problem is None:
