@@ -17,8 +17,6 @@ numpy scalar (bool, int, uint, float)  ``{"__scalar__": {"dtype": "<i8", "data":
 ``tuple`` / ``list``                   ``{"__tuple__": [...]}`` / ``[...]``
 ``dict`` with str keys                 ``{"__dict__": {...}}``
 :class:`quantkit.signals.Signal`       ``{"__signal__": signal.to_spec()}``
-:class:`quantkit.nn.MLP`               ``{"__mlp__": {"weights": [<array>, ...], "biases": [<array>, ...]}}``
-                                       (float arrays; decoded through ``MLP``'s own validation)
 =====================================  ==================================================================
 
 Arrays and numpy scalars are stored little-endian whatever their byte order in memory, and
@@ -56,7 +54,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: Arrays may have at most this many dimensions (numpy's own limit is 64).
 MAX_NDIM = 32
 
-_TAGS = ("__float__", "__ndarray__", "__scalar__", "__tuple__", "__dict__", "__signal__", "__mlp__")
+_TAGS = ("__float__", "__ndarray__", "__scalar__", "__tuple__", "__dict__", "__signal__")
 _DTYPE_RE = re.compile(r"^[<|][biuf][1248]$")
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -150,16 +148,6 @@ def _encode(value: Any, depth: int, max_depth: int) -> Any:
     signal_cls = _signal_class()
     if signal_cls is not None and type(value) is signal_cls:
         return {"__signal__": value.to_spec()}
-    mlp_cls = _mlp_class()
-    if mlp_cls is not None and type(value) is mlp_cls:
-        if depth + 2 > max_depth:
-            raise WireError(f"the value nests lists, tuples or dicts deeper than {max_depth} levels")
-        return {
-            "__mlp__": {
-                "weights": [_encode(w, depth + 2, max_depth) for w in value.weights],
-                "biases": [_encode(b, depth + 2, max_depth) for b in value.biases],
-            }
-        }
     raise WireError(f"a {_type_name(value)} cannot be sent: return numbers, strings or numpy arrays")
 
 
@@ -180,12 +168,6 @@ def _signal_class() -> type | None:
     """``quantkit.signals.Signal`` if that module is loaded (a Signal cannot exist otherwise)."""
     module = sys.modules.get("quantkit.signals")
     return getattr(module, "Signal", None) if module is not None else None
-
-
-def _mlp_class() -> type | None:
-    """``quantkit.nn.MLP`` if that module is loaded (an MLP cannot exist otherwise)."""
-    module = sys.modules.get("quantkit.nn._mlp")
-    return getattr(module, "MLP", None) if module is not None else None
 
 
 def dumps(value: Any, *, indent: int | None = None, max_depth: int = MAX_DEPTH) -> str:
@@ -336,22 +318,6 @@ def _decode(data: Any, depth: int, max_depth: int, budget: list[int]) -> Any:
             return signal_from_spec(body)
         except (TypeError, ValueError) as exc:
             raise WireError(f"not a valid signal spec: {exc}") from exc
-    if tag == "__mlp__":
-        if not (type(body) is dict and set(body) == {"weights", "biases"}):
-            raise WireError('__mlp__ must be {"weights": [...], "biases": [...]}')
-        if type(body["weights"]) is not list or type(body["biases"]) is not list:
-            raise WireError("the weights and biases of an __mlp__ must be lists of arrays")
-        _check_depth(depth + 1, max_depth)
-        weights = [_decode(v, depth + 2, max_depth, budget) for v in body["weights"]]
-        biases = [_decode(v, depth + 2, max_depth, budget) for v in body["biases"]]
-        if not all(type(a) is np.ndarray for a in weights + biases):
-            raise WireError("the weights and biases of an __mlp__ must be arrays")
-        from quantkit.nn._mlp import MLP
-
-        try:
-            return MLP(weights=tuple(weights), biases=tuple(biases))
-        except (TypeError, ValueError) as exc:
-            raise WireError(f"not a valid MLP: {exc}") from exc
     raise WireError(f"unknown tag {_short(tag)}; known tags: {list(_TAGS)}")
 
 

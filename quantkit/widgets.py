@@ -560,8 +560,6 @@ class BitWidthExplorer(_Explorer):
     per-tensor and per-channel scales, 2 bytes (float16, as GGUF stores them) per group scale, and the
     float32 biases. When the student's functions take more than 0.2 s, the sliders update on release
     and the readout says "computing…" while they run.
-
-    Used in: notebooks/04_nn_weights.ipynb
     """
 
     SLOW_SECONDS = 0.2

@@ -58,8 +58,6 @@ class MLP:
     (64, 128, 64, 10)
     >>> round(model.accuracy(X_test, y_test), 3)
     0.973
-
-    Used in: notebooks/04_nn_weights.ipynb
     """
 
     weights: tuple[np.ndarray, ...]

@@ -221,29 +221,3 @@ def test_empty_array_with_impossible_shape_is_a_wire_error(shape: list[int]) -> 
     text = json.dumps({"__ndarray__": {"dtype": "<f8", "shape": shape, "data": ""}})
     with pytest.raises(WireError, match="shape"):
         loads(text)
-
-
-def test_mlp_round_trip() -> None:
-    """An MLP (notebook 04's graded functions take one) travels as its float arrays."""
-    from quantkit.nn import MLP
-
-    w, b = np.array([[1.0, -2.0]], dtype=np.float32), np.array([0.5], dtype=np.float32)
-    model = MLP(weights=(w,), biases=(b,))
-    back = _wire.loads(_wire.dumps({"model": model, "bits": 4}))["model"]
-    assert type(back) is MLP
-    np.testing.assert_array_equal(back.weights[0], model.weights[0])
-    assert back.weights[0].dtype == np.float32 and back.biases[0].dtype == np.float32
-
-
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ('{"__mlp__": {"weights": [], "biases": []}}', "at least one layer"),
-        ('{"__mlp__": {"weights": [1], "biases": [2]}}', "must be arrays"),
-        ('{"__mlp__": {"weights": []}}', "weights"),
-        ('{"__mlp__": [1, 2]}', "weights"),
-    ],
-)
-def test_bad_mlp_is_refused(text: str, words: str) -> None:
-    with pytest.raises(_wire.WireError, match=words):
-        _wire.loads(text)

@@ -38,7 +38,8 @@ CELLS = {
     q = np.asarray(q)
     if not np.issubdtype(q.dtype, np.integer):
         raise ValueError("q must be integer codes")
-    return (q.astype(np.int64) - np.int64(zero_point)).astype(np.float64) * np.asarray(scale, dtype=np.float64)
+    difference = (q.astype(np.int64) - np.int64(zero_point)).astype(np.float64)
+    return difference * np.asarray(scale, dtype=np.float64)
 ''',
     "q8_quantize_multiplier": '''def quantize_multiplier(m):
     from fractions import Fraction

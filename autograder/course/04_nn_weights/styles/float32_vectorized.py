@@ -14,16 +14,17 @@ CELLS = {
     s = scales[:, None] if axis % 2 == 0 else scales[None, :]
     return np.clip(np.rint(w / s), -qmax, qmax).astype(np.int8 if n_bits <= 8 else np.int32), scales
 ''',
-    "q6_quantized_accuracy": '''def quantized_accuracy(model, n_bits, per_channel):
+    "q6_quantized_accuracy": '''def quantized_accuracy(weights, n_bits, per_channel):
     def one(w):
         rows = w if per_channel else w.reshape(1, -1)
         q, s = quantize_per_channel(rows, n_bits)
         return (q.astype(np.float32) * s[:, None]).reshape(w.shape)   # dequantized in float32
-    quantized = model.with_weights([one(np.asarray(w, dtype=np.float32)) for w in model.weights])
+    quantized = model.with_weights([one(np.asarray(w, dtype=np.float32)) for w in weights])
     return float(np.mean(quantized.predict(X_test) == y_test))
 ''',
     "q6_accuracy_table": '''table_bits = [8, 6, 4, 3, 2]
-accuracy_table = np.array([[quantized_accuracy(model, b, pc) for pc in (False, True)] for b in table_bits],
+accuracy_table = np.array([[quantized_accuracy(model.weights, b, pc) for pc in (False, True)]
+                           for b in table_bits],
                           dtype=np.float32)
 print(accuracy_table)
 ''',

@@ -44,7 +44,7 @@ CELLS = {
     q = affine_quantize(moved, scales[:, None], 0, -qmax, qmax)
     return np.moveaxis(q, 0, axis).astype(np.int8 if n_bits <= 8 else np.int32), scales
 ''',
-    "q6_quantized_accuracy": '''def quantized_accuracy(model, n_bits, per_channel):
+    "q6_quantized_accuracy": '''def quantized_accuracy(weights, n_bits, per_channel):
     def fake(w):
         if per_channel:
             q, s = quantize_per_channel(w, n_bits)
@@ -52,14 +52,14 @@ CELLS = {
         s = np.float32(symmetric_qparams(np.abs(w).max(), n_bits)[0])
         qmax = 2 ** (n_bits - 1) - 1
         return affine_dequantize(affine_quantize(w, s, 0, -qmax, qmax), s, 0)
-    logits = model.with_weights(list(map(fake, model.weights))).forward(X_test)
+    logits = model.with_weights(list(map(fake, weights))).forward(X_test)
     return float((logits.argmax(axis=1) == y_test).sum() / y_test.size)
 ''',
     "q6_accuracy_table": '''table_bits = [8, 6, 4, 3, 2]
 accuracy_table = np.zeros((len(table_bits), 2))
 for i, b in enumerate(table_bits):
     for j in range(2):
-        accuracy_table[i, j] = quantized_accuracy(model, b, bool(j))
+        accuracy_table[i, j] = quantized_accuracy(list(model.weights), b, bool(j))
 ''',
     "q7_calibrate_range": '''def calibrate_range(activations, method, **params):
     a = np.asarray(activations, dtype=float).flatten()

@@ -70,9 +70,9 @@ CELLS = {
         q = q.T
     return q.astype(np.int8 if n_bits <= 8 else np.int32), scales
 ''',
-    "q6_quantized_accuracy": '''def quantized_accuracy(model, n_bits, per_channel):
+    "q6_quantized_accuracy": '''def quantized_accuracy(weights, n_bits, per_channel):
     new = []
-    for w in model.weights:
+    for w in weights:
         if per_channel:
             q, s = quantize_per_channel(w, n_bits)
             new.append(affine_dequantize(q, s[:, None], 0).astype(np.float32))
@@ -88,7 +88,9 @@ CELLS = {
     "q6_accuracy_table": '''table_bits = [8, 6, 4, 3, 2]
 rows = []
 for b in table_bits:
-    rows.append([quantized_accuracy(model, b, per_channel=False), quantized_accuracy(model, b, per_channel=True)])
+    per_tensor = quantized_accuracy(model.weights, b, per_channel=False)
+    per_channel = quantized_accuracy(model.weights, b, per_channel=True)
+    rows.append([per_tensor, per_channel])
 accuracy_table = np.array(rows)
 print(accuracy_table)
 ''',
