@@ -667,6 +667,39 @@ def test_follow_through_when_the_students_upstream_raises(tmp_path: Path) -> Non
     assert out["q2"].score == 2.0, out["q2"].messages
 
 
+def test_call_each_batches_the_students_own_upstream_calls(tmp_path: Path) -> None:
+    """An oracle's call_each on the student's own function is one call_many; on a reference, a loop."""
+    from autograder.testing import call_each
+
+    assert call_each(lambda a, b: a + b, [(1, 2), (3, 4)]) == [3, 7]
+
+    class Recording(InProcessStudent):
+        def __init__(self, namespace: dict) -> None:
+            super().__init__(namespace)
+            self.batches: list[list[str]] = []
+
+        def call_many(self, requests):  # type: ignore[override]
+            requests = list(requests)
+            self.batches.append([name for name, _, _ in requests])
+            return super().call_many(requests)
+
+    tests, refs, manifest = _follow_course(tmp_path, "partial_step = 0.25")
+    tests.write_text(
+        FOLLOW_TESTS.replace(
+            "    return np.asarray(scale(scale(x)), dtype=float)",
+            "    from autograder.testing import call_each\n"
+            "    once = call_each(scale, [(v,) for v in np.atleast_1d(x)])\n"
+            "    return np.asarray(call_each(scale, [(v,) for v in once]), dtype=float).ravel()",
+        ),
+        encoding="utf-8",
+    )
+    scale = lambda x: 3 * np.asarray(x, dtype=float)  # noqa: E731 - wrong factor, still linear
+    student = Recording({"scale": scale, "scale_twice": lambda x: scale(scale(x))})
+    out = run_hidden_tests(tests_path=tests, refs_path=refs, student=student, manifest=manifest)
+    assert out["q2"].score == 2.0, out["q2"].messages
+    assert ["scale"] in student.batches  # the oracle's calls of the student's scale, one batch each
+
+
 def test_uses_without_an_upstream_reference_is_a_grader_error(tmp_path: Path) -> None:
     tests, refs, manifest = _follow_course(tmp_path, "")
     tests.write_text(FOLLOW_TESTS.replace('@upstream("scale", reference=_scale)', ""), encoding="utf-8")
