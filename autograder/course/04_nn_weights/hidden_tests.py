@@ -28,7 +28,7 @@ import tempfile
 
 import numpy as np
 
-from autograder.testing import follow_through, prefetched, question, upstream
+from autograder.testing import call_each, follow_through, prefetched, question, upstream
 from quantkit.data import digits, digits_mlp
 
 TABLE_BITS = (8, 6, 4, 3, 2)
@@ -101,7 +101,8 @@ def quantize_per_channel_with(symmetric_qparams, affine_quantize, w, n_bits=8, a
     axis %= 2
     qmax = 2 ** (n_bits - 1) - 1
     absmax = np.abs(w).max(axis=1 - axis)
-    scales = np.array([symmetric_qparams(float(a), n_bits)[0] for a in absmax], dtype=np.float32)
+    pairs = call_each(symmetric_qparams, [(float(a), n_bits) for a in absmax])
+    scales = np.array([p[0] for p in pairs], dtype=np.float32)
     per_weight = scales[:, None] if axis == 0 else scales[None, :]
     return np.asarray(affine_quantize(w, per_weight, 0, -qmax, qmax)), scales
 
@@ -114,16 +115,18 @@ def quantized_accuracy_with(quantize_per_channel, symmetric_qparams, affine_quan
                             weights, n_bits, per_channel):  # fmt: skip
     """q6's procedure with any upstream functions: dequantized weights into the digits MLP, test accuracy."""
     X_test, y_test = digits()[2:]
-    new = []
-    for w in weights:
-        if per_channel:
-            q, s = quantize_per_channel(w, n_bits)
-            new.append(np.asarray(affine_dequantize(q, np.asarray(s)[:, None], 0), dtype=np.float64))
-        else:
-            qmax = 2 ** (n_bits - 1) - 1
-            s = np.float32(symmetric_qparams(float(np.abs(w).max()), n_bits)[0])
-            q = affine_quantize(w, s, 0, -qmax, qmax)
-            new.append(np.asarray(affine_dequantize(q, s, 0), dtype=np.float64))
+    if per_channel:
+        pairs = call_each(quantize_per_channel, [(w, n_bits) for w in weights])
+        codes = [q for q, _ in pairs]
+        scales = [np.asarray(s)[:, None] for _, s in pairs]
+    else:
+        qmax = 2 ** (n_bits - 1) - 1
+        params = call_each(symmetric_qparams, [(float(np.abs(w).max()), n_bits) for w in weights])
+        scales = [np.float32(p[0]) for p in params]
+        calls = [(w, s, 0, -qmax, qmax) for w, s in zip(weights, scales, strict=True)]
+        codes = call_each(affine_quantize, calls)
+    new = call_each(affine_dequantize, [(q, s, 0) for q, s in zip(codes, scales, strict=True)])
+    new = [np.asarray(w, dtype=np.float64) for w in new]
     return float(digits_mlp().with_weights(new).accuracy(X_test, y_test))
 
 
@@ -139,16 +142,12 @@ def calibrate_range_with(affine_qparams, affine_quantize, affine_dequantize, act
     n_grid, n_bits = params.get("n_grid", 100), params.get("n_bits", 8)
     qmin, qmax = -(2 ** (n_bits - 1)), 2 ** (n_bits - 1) - 1
     lo, hi = min(float(a.min()), 0.0), max(float(a.max()), 0.0)
-    best = None
-    for k in range(1, n_grid + 1):
-        t = max(-lo, hi) * k / n_grid
-        r_lo, r_hi = max(lo, -t), min(hi, t)
-        s, z = affine_qparams(r_lo, r_hi, n_bits)
-        a_hat = np.asarray(affine_dequantize(affine_quantize(a, s, z, qmin, qmax), s, z), dtype=np.float64)
-        err = float(np.mean((a_hat - a) ** 2))
-        if best is None or err < best[0]:
-            best = (err, r_lo, r_hi)
-    return best[1], best[2]
+    ranges = [(max(lo, -t), min(hi, t)) for t in (max(-lo, hi) * k / n_grid for k in range(1, n_grid + 1))]
+    params = call_each(affine_qparams, [(r_lo, r_hi, n_bits) for r_lo, r_hi in ranges])
+    codes = call_each(affine_quantize, [(a, s, z, qmin, qmax) for s, z in params])
+    a_hats = call_each(affine_dequantize, [(q, s, z) for q, (s, z) in zip(codes, params, strict=True)])
+    errors = [float(np.mean((np.asarray(a_hat, dtype=np.float64) - a) ** 2)) for a_hat in a_hats]
+    return ranges[int(np.argmin(errors))]  # the first minimum
 
 
 @follow_through("int8_linear", uses=("quantize_multiplier", "multiply_by_quantized_multiplier"))
@@ -161,7 +160,7 @@ def int8_linear_with(quantize_multiplier, multiply_by_quantized_multiplier,
     ws = np.broadcast_to(np.asarray(w_scale, dtype=np.float64), (wq.shape[0],))
     acc = (xq.astype(np.int64) - x_zp) @ wq.astype(np.int64).T
     acc = acc + np.round(np.asarray(bias, dtype=np.float64) / (float(x_scale) * ws)).astype(np.int64)
-    pairs = [quantize_multiplier(float(x_scale) * float(s) / float(out_scale)) for s in ws]
+    pairs = call_each(quantize_multiplier, [(float(x_scale) * float(s) / float(out_scale),) for s in ws])
     multipliers = np.array([int(p[0]) for p in pairs], dtype=np.int64)
     shifts = np.array([int(p[1]) for p in pairs], dtype=np.int64)
     y = np.asarray(multiply_by_quantized_multiplier(acc, multipliers, shifts), dtype=np.int64)
@@ -177,7 +176,8 @@ def quantize_groups_with(symmetric_qparams, affine_quantize, w, group_size=32, n
     qmax = 2 ** (n_bits - 1) - 1
     groups = w.reshape(w.shape[0], -1, group_size)
     absmax = np.abs(groups).max(axis=2)
-    scales = np.array([[symmetric_qparams(float(a), n_bits)[0] for a in row] for row in absmax], np.float32)
+    pairs = call_each(symmetric_qparams, [(float(a), n_bits) for a in absmax.ravel()])
+    scales = np.array([p[0] for p in pairs], dtype=np.float32).reshape(absmax.shape)
     q = np.asarray(affine_quantize(groups, scales[:, :, None], 0, -qmax, qmax)).reshape(w.shape)
     return q, scales
 
@@ -186,7 +186,8 @@ def quantize_groups_with(symmetric_qparams, affine_quantize, w, group_size=32, n
 def accuracy_table_with(quantized_accuracy):
     """The table q6 asks for, filled with any quantized_accuracy."""
     weights = list(digits_mlp().weights)
-    return np.array([[float(quantized_accuracy(weights, b, pc)) for pc in (False, True)] for b in TABLE_BITS])
+    accuracies = call_each(quantized_accuracy, [(weights, b, pc) for b in TABLE_BITS for pc in (False, True)])
+    return np.array([float(a) for a in accuracies]).reshape(len(TABLE_BITS), 2)
 
 
 def _reference_quantize_per_channel(w, n_bits=8, axis=0):
@@ -355,14 +356,15 @@ def test_table_is_your_quantized_accuracy(student, refs, quantized_accuracy, cre
     """Each row of accuracy_table is quantized_accuracy at its bit depth, per tensor then per channel."""
     table = _table(student)
     weights = list(digits_mlp().weights)
-    reference = np.asarray(refs.case("q6_table").expected, dtype=np.float64)  # the solution's table
-    for i, bits in enumerate(TABLE_BITS):
+    if quantized_accuracy is _reference_quantized_accuracy:
+        wanted = np.asarray(refs.case("q6_table").expected, dtype=np.float64)  # the solution's table
+    else:  # follow-through: the student's own quantized_accuracy
+        calls = [(weights, b, pc) for b in TABLE_BITS for pc in (False, True)]
+        wanted = np.array([float(a) for a in call_each(quantized_accuracy, calls)]).reshape(-1, 2)
+    for i in range(len(TABLE_BITS)):
         with credit.part():
-            for j, per_channel in enumerate((False, True)):
-                if quantized_accuracy is _reference_quantized_accuracy:
-                    expected = reference[i, j]
-                else:  # follow-through: the student's own quantized_accuracy
-                    expected = float(quantized_accuracy(weights, bits, per_channel))
+            for j in range(2):
+                expected = wanted[i, j]
                 assert abs(table[i, j] - expected) <= ONE_IMAGE, (
                     "a row of accuracy_table is not quantized_accuracy at that bit depth "
                     "(column 0 per tensor, column 1 per channel)"
