@@ -759,7 +759,7 @@ def _follow_through_score(
     for case, got in zip(cases, outcomes, strict=True):
         oracle = _ORACLES.get(case.name)
         if oracle is None or case.raises is not None:
-            # no procedure, or a case where the solution raises: the function must raise as well
+            # A case where the solution raises (a bad argument) is graded on its own terms.
             problem = case_problem(case, got)
         else:
             functions = [_OwnFunction(run, n) for n in oracle.uses]
@@ -768,20 +768,12 @@ def _follow_through_score(
             except _Skip:
                 return None
             except StudentError as err:
-                if err.kind != "raised":
-                    return None  # a stub, a timeout, a dead kernel: no follow-through
-                # The student's own upstream function raises on this case, so the procedure built on
-                # it raises too: a downstream function that raises the same error is consistent.
-                same = isinstance(got, StudentError) and got.kind == "raised"
-                problem = None if same and err.exc_type in got.exc_types else (
-                    f"{_case_label(case)}: your own {', '.join(oracle.uses)} raises {err.exc_type} here, "
-                    "so should this function"
-                )
+                # The student's upstream raised on this input: consistent if their function did too.
+                same = isinstance(got, StudentError) and got.kind == err.kind == "raised"
+                same = same and got.exc_type == err.exc_type
+                problem = None if same else f"{_case_label(case)}: {err.message}"
             except Exception:  # the student's upstream output does not fit the procedure here
-                failures.append(
-                    f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
-                )
-                continue
+                problem = f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
             else:
                 problem = case_problem(case, got, expected=want)
         if problem is None:

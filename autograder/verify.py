@@ -129,79 +129,78 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """Names a code cell reads from the notebook's namespace: loaded before the cell binds them itself.
-
-    Statements are followed in order, into ``with``, ``for``, ``while``, ``if`` and ``try`` bodies, so
-    that ``fig, ax = plt.subplots()`` followed by ``ax.plot(...)`` reads no earlier cell's ``ax``. A
-    name loaded inside a function body counts unless the function binds it (a parameter or a local);
-    a comprehension's loop variable is its own. Where it is unsure (a loop body that may not run, one
-    branch of an ``if``), a name counts as read: the check that uses this must not miss a demo cell's
-    name that a later cell needs.
-    """
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    read: set[str] = set()
-    _scan_reads(tree.body, set(), read)
-    return read
-
-
-def _stored(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-
-
-def _reads(node: ast.AST, bound: set[str], read: set[str]) -> None:
-    """Add the names ``node`` loads that are not in ``bound`` (nor local to a function or comprehension)."""
     local: set[str] = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.comprehension):
-            local |= _stored(sub.target)
-        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = sub.args
-            params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-            local |= {a.arg for a in params if a is not None}
-            if not isinstance(sub, ast.Lambda):
-                local |= set().union(*(_stored(b) for b in sub.body)) if sub.body else set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in bound | local:
-            read.add(sub.id)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loads - local
 
 
-def _scan_reads(body: list[ast.stmt], bound: set[str], read: set[str]) -> None:
-    from autograder.release import _defined_names as defined
+def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
+    """The ``names`` a later cell reads before a later statement assigns them again.
 
-    for stmt in body:
-        if isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                _reads(item.context_expr, bound, read)
-                if item.optional_vars is not None:
-                    bound |= _stored(item.optional_vars)
-            _scan_reads(stmt.body, bound, read)
-        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-            # the body may run zero times: what it binds stays bound inside it only
-            _reads(stmt.iter if isinstance(stmt, (ast.For, ast.AsyncFor)) else stmt.test, bound, read)
-            inner = bound | (_stored(stmt.target) if isinstance(stmt, (ast.For, ast.AsyncFor)) else set())
-            _scan_reads(stmt.body, inner, read)
-            _scan_reads(stmt.orelse, set(bound), read)
-        elif isinstance(stmt, ast.If):
-            _reads(stmt.test, bound, read)
-            then, other = set(bound), set(bound)
-            _scan_reads(stmt.body, then, read)
-            _scan_reads(stmt.orelse, other, read)
-            bound |= then & other  # bound afterwards only if both branches bind it
-        elif isinstance(stmt, ast.Try):
-            before = set(bound)  # a handler runs after any part of the body
-            _scan_reads(stmt.body, bound, read)
-            for handler in stmt.handlers:
-                if handler.type is not None:
-                    _reads(handler.type, before, read)
-                _scan_reads(handler.body, before | ({handler.name} if handler.name else set()), read)
-            _scan_reads(stmt.orelse + stmt.finalbody, bound, read)
-        else:
-            _reads(stmt, bound, read)
-            bound |= defined(ast.unparse(stmt))
+    Statement by statement, into ``with``, ``for``, ``if``, ``while`` and ``try`` bodies: a statement's
+    reads come before its own assignments (``x = f(x)`` reads x; ``for b in ...`` assigns b before its
+    body reads it); once a statement assigns a name, later reads no longer depend on the demo cell.
+    A function's body counts as read where the function is defined (it may be called at once).
+    """
+    live, needed = set(names), set()
+
+    def expr_loads(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+    def stores(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def run(body: Sequence[ast.stmt]) -> None:
+        nonlocal live, needed
+        for stmt in body:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                needed |= live & expr_loads(stmt.iter)
+                live -= stores(stmt.target)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    needed |= live & expr_loads(item.context_expr)
+                    live -= stores(item.optional_vars)
+                run(stmt.body)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                needed |= live & expr_loads(stmt.test)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                run(stmt.body)
+                for handler in stmt.handlers:
+                    run(handler.body)
+                run(stmt.orelse)
+                run(stmt.finalbody)
+            else:
+                needed |= live & _loaded_names(ast.unparse(stmt))
+                live -= _defined_names(ast.unparse(stmt))
+
+    for source in later_sources:
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            run(ast.parse("\n".join(lines)).body)
+        except SyntaxError:
+            continue
+        if not live:
+            break
+    return needed
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -460,11 +459,11 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
             problems.append(f"{label} is tagged demo but is a solution or graded cell")
         defined = _defined_names(cell.source)
         graded = defined & set(manifest.graded_names)
-        later = set().union(*(_loaded_names(c.source) for c in code[i + 1 :])) if i + 1 < len(code) else set()
         if graded:
             problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
-        if defined & later:
-            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
+        needed = _used_before_redefined(defined, [c.source for c in code[i + 1 :]])
+        if needed:
+            problems.append(f"{label} is tagged demo but defines {sorted(needed)}, which a later cell reads")
     n_demo = sum("demo" in c.get("metadata", {}).get("tags", []) for c in code)
     report.add("demo cells", problems, f"{n_demo} demo cells, none needed later")
     return report

@@ -15,6 +15,11 @@ status line (the readout, or the error message). The sliders call it; tests call
 student's function raises or returns something unusable, the message replaces the plot, in plain words,
 instead of a traceback.
 
+Speed: the kit's own work per update (drawing and PNG encoding) stays under 100 ms at the sizes used;
+the student's function is timed separately (``student_seconds``). Sliders update continuously while
+the student's function is fast; once a call takes longer than :data:`SLOW_CALL` seconds, they update
+on release instead, and the readout says "computing…" while a call runs.
+
 Used in: notebooks/01_sampling_quantization.ipynb, notebooks/04_nn_weights.ipynb
 """
 
@@ -34,7 +39,7 @@ from matplotlib.figure import Figure
 
 from quantkit._style import COLORS, style
 from quantkit.metrics import sqnr_db
-from quantkit.plots._figures import confusion_counts, transfer_grid
+from quantkit.plots._figures import confusion_counts
 from quantkit.plots._student import BadOutputError, check_output, function_name, student_message
 from quantkit.signals import Signal, dense_time, sinc_interpolate, sine
 
@@ -48,6 +53,8 @@ __all__ = [
 ]
 
 _DPI = 80
+#: A student's function slower than this (seconds per update) makes the sliders update on release.
+SLOW_CALL = 0.1
 
 
 class _Explorer:
@@ -71,6 +78,29 @@ class _Explorer:
         self.readout.add_class("qk-readout")
         self.status = ""
         self._busy = False
+        self.student_seconds = 0.0  # the student's own function, last update
+        self.kit_seconds = 0.0  # the explorer's own work (drawing, encoding), last update
+        self.sliders: list[Any] = []
+
+    def _call_student(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the student's function, adding its time to :attr:`student_seconds`."""
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.student_seconds += time.perf_counter() - start
+
+    def _pace(self) -> None:
+        """Continuous slider updates while the student's function is fast, on release once it is slow."""
+        continuous = self.student_seconds <= SLOW_CALL
+        for slider in self.sliders:
+            if slider.continuous_update != continuous:
+                slider.continuous_update = continuous
+
+    def _computing(self) -> None:
+        """Say "computing…" while a slow student's function runs (the status is replaced after)."""
+        if self.student_seconds > SLOW_CALL:
+            self.readout.value = "<b>computing…</b>"
 
     def _render(self) -> None:
         buf = io.BytesIO()
@@ -99,6 +129,7 @@ class _Explorer:
 
     def _on_change(self, _change: Any = None) -> None:
         if not self._busy:
+            self._computing()
             self.update()
 
     def update(self, **values: Any) -> str:  # pragma: no cover - overridden
@@ -112,7 +143,9 @@ class QuantizerExplorer(_Explorer):
     """Explore a student's uniform quantizer with sliders for bits, range and mode.
 
     The quantizer is called as ``quantize_fn(x, n_bits, -x_max, x_max, mode=mode)``, once on the
-    transfer-curve grid (a range 25 % wider than ``[-x_max, x_max]``) and once on the test signal.
+    transfer-curve grid and once on the test signal. The input axis is fixed (25 % wider than the test
+    signal's values, which are shaded), so shrinking the range below the signal shows the overload:
+    the staircase goes flat at its end levels and the error grows outside ``[-x_max, x_max)``.
 
     Parameters
     ----------
@@ -178,11 +211,27 @@ class QuantizerExplorer(_Explorer):
             step=0.05,
             description="range ±",
             readout_format=".2f",
-            continuous_update=False,
+            continuous_update=True,
         )
         self.mode = widgets.Dropdown(options=["midrise", "midtread"], value=mode, description="mode")
+        self.sliders = [self.bits, self.x_max]
+        low, high = float(np.min(self.x)), float(np.max(self.x))
+        self.view = 1.25 * max(abs(low), abs(high), 1e-9)
         ax_stair, ax_err = self.axes
         with style():
+            for ax in (ax_stair, ax_err):
+                ax.axvspan(low, high, color=COLORS["signal"], alpha=0.08, linewidth=0)
+                ax.set_xlim(-self.view, self.view)
+            ax_stair.set_ylim(-self.view, self.view)
+            ax_stair.text(
+                0.02,
+                0.95,
+                "shaded: the test signal's values",
+                transform=ax_stair.transAxes,
+                fontsize="small",
+                va="top",
+                color=COLORS["guide"],
+            )
             (self._identity,) = ax_stair.plot([], [], color=COLORS["guide"], linestyle="--", linewidth=1)
             (self._stairs,) = ax_stair.plot([], [], color=COLORS["quantized"])
             (self._error,) = ax_err.plot([], [], color=COLORS["error"])
@@ -244,32 +293,47 @@ class QuantizerExplorer(_Explorer):
         finally:
             self._busy = False
         n_bits, x_max, mode = int(self.bits.value), float(self.x_max.value), str(self.mode.value)
-        grid = transfer_grid(n_bits, -x_max, x_max)
+        # The fixed view, with about 8 points per quantization step: at most 8001 points, already far
+        # more than the panel's 330 pixels (finer staircases blur into a line at any resolution).
+        step = 2.0 * x_max / 2**n_bits
+        grid = np.linspace(-self.view, self.view, int(min(max(2001, 16 * self.view / step + 1), 8001)))
+        self.student_seconds = 0.0
         try:
             # Copies: a student's function that edits its input in place must not change our data.
-            out = self.quantize_fn(grid.copy(), n_bits, -x_max, x_max, mode=mode)
+            out = self._call_student(self.quantize_fn, grid.copy(), n_bits, -x_max, x_max, mode=mode)
             stairs = check_output(out, self.name, grid.shape)
-            out = self.quantize_fn(self.x.copy(), n_bits, -x_max, x_max, mode=mode)
+            out = self._call_student(self.quantize_fn, self.x.copy(), n_bits, -x_max, x_max, mode=mode)
             xq = check_output(out, self.name, self.x.shape)
         except Exception as exc:  # the student's code: show the reason, not a traceback
             return self._show_message(student_message(exc, self.name))
+        start = time.perf_counter()
         self._identity.set_data(grid, grid)
         self._stairs.set_data(grid, stairs)
         self._error.set_data(grid, stairs - grid)
         for line, edge in zip(self._edges, (-x_max, x_max, -x_max, x_max), strict=True):
             line.set_xdata([edge, edge])
-        for ax in self.axes:
-            ax.relim()
-            ax.autoscale_view()
+        ax_err = self.axes[1]
+        ax_err.relim()
+        ax_err.autoscale_view(scalex=False)
         self.axes[0].set_title(f"{n_bits}-bit {mode} quantizer on [−{x_max:.2f}, {x_max:.2f})")
-        self.axes[1].set_title("quantization error")
+        clipped = float(np.mean((self.x < -x_max) | (self.x >= x_max)))
+        self.axes[1].set_title(
+            "quantization error" + (f": {clipped:.0%} of the signal overloads" if clipped else "")
+        )
         self._render()
+        self.kit_seconds = time.perf_counter() - start
+        self._pace()
         value = sqnr_db(self.x, xq)
         sqnr = "∞" if math.isinf(value) else f"{value:.1f}"
         levels = np.unique(xq).size
+        slow = (
+            f" (your function took {self.student_seconds:.2f} s: the sliders update on release)"
+            if self.student_seconds > SLOW_CALL
+            else ""
+        )
         return self._set_readout(
             f"{n_bits} bits, range ±{x_max:.2f}, {mode}: SQNR {sqnr} dB, "
-            f"{levels} distinct output level{'s' if levels != 1 else ''} on the test signal"
+            f"{levels} distinct output level{'s' if levels != 1 else ''} on the test signal{slow}"
         )
 
 
@@ -347,8 +411,9 @@ class SamplingExplorer(_Explorer):
             step=0.5,
             description="fs (Hz)",
             readout_format=".1f",
-            continuous_update=False,
+            continuous_update=True,
         )
+        self.sliders = [self.fs]
         ax = self.axes[0]
         with style():
             ax.plot(self.t, self.curve, color=COLORS["signal"], alpha=0.5, label="signal")
@@ -374,7 +439,7 @@ class SamplingExplorer(_Explorer):
             t = np.arange(count) / fs
             return t, check_output(self.signal_fn(t), function_name(self.signal_fn), t.shape)
         name = function_name(self.sample_fn)
-        out = self.sample_fn(self.signal_fn, fs, self.duration)
+        out = self._call_student(self.sample_fn, self.signal_fn, fs, self.duration)
         if isinstance(out, tuple) and len(out) == 2:
             t = _samples_1d(out[0], name, "times")
             x = check_output(out[1], name, t.shape)
@@ -410,12 +475,14 @@ class SamplingExplorer(_Explorer):
         if self._signal_error:
             return self._show_message(self._signal_error)
         name = function_name(self.sample_fn) if self.sample_fn is not None else "the sampler"
+        self.student_seconds = 0.0
         try:
             ts, xs = self._take_samples(fs)
         except Exception as exc:  # the student's code: show the reason, not a traceback
             return self._show_message(student_message(exc, name))
         if ts.size < 2:
             return self._show_message(f"{name} gave {ts.size} sample(s); the reconstruction needs at least 2")
+        start = time.perf_counter()
         try:
             recon = sinc_interpolate(ts, xs, self.t)
         except ValueError as exc:  # uneven times from a student's sampler
@@ -428,6 +495,8 @@ class SamplingExplorer(_Explorer):
         ax.autoscale_view(scalex=False)
         ax.set_title(f"{ts.size} samples at fs = {fs:g} Hz", loc="left")
         self._render()
+        self.kit_seconds = time.perf_counter() - start
+        self._pace()
         nyquist = fs / 2.0
         text = f"fs = {fs:.1f} Hz, Nyquist fs/2 = {nyquist:.1f} Hz"
         if self.max_freq is not None:
@@ -550,19 +619,17 @@ class BitWidthExplorer(_Explorer):
         The controls (CSS classes ``qk-bits``, ``qk-scheme``, ``qk-layer``).
     readout, image, message, widget, status
         As in :class:`QuantizerExplorer`.
-    timings : dict
-        Milliseconds of the last update: ``"student"`` (the student's functions) and ``"kit"``
-        (everything else: running the model, drawing, encoding the picture).
+    student_seconds, kit_seconds : float
+        Seconds of the last update: the student's functions, and everything else (running the model,
+        drawing, encoding the picture).
 
     Notes
     -----
     Model size counts ``bits`` per weight (rounded up to whole bytes per layer), 4 bytes per scale for
     per-tensor and per-channel scales, 2 bytes (float16, as GGUF stores them) per group scale, and the
-    float32 biases. When the student's functions take more than 0.2 s, the sliders update on release
-    and the readout says "computing…" while they run.
+    float32 biases. When the student's functions take more than :data:`SLOW_CALL` seconds, the bits
+    slider updates on release and the readout says "computing…" while they run.
     """
-
-    SLOW_SECONDS = 0.2
 
     def __init__(
         self,
@@ -608,7 +675,6 @@ class BitWidthExplorer(_Explorer):
         self.n_classes = model.sizes[-1]
         self.float_accuracy = model.accuracy(self.X, self.y)
         self.float_bytes = 4 * sum(w.size + b.size for w, b in zip(model.weights, model.biases, strict=True))
-        self.timings: dict[str, float] = {"student": 0.0, "kit": 0.0}
         names = list(model.layer_names)
         super().__init__(figsize=(9.5, 3.4), ncols=2)
         self.figure.subplots_adjust(left=0.07, right=0.97, bottom=0.16, top=0.88, wspace=0.25)
@@ -650,6 +716,7 @@ class BitWidthExplorer(_Explorer):
             ax_conf.set_yticks(range(self.n_classes))
             ax_conf.set_xlabel("predicted class")
             ax_conf.set_ylabel("true class")
+        self.sliders = [self.bits]
         for control, css in ((self.bits, "qk-bits"), (self.scheme, "qk-scheme"), (self.layer, "qk-layer")):
             control.observe(self._on_change, names="value")
             control.add_class(css)
@@ -758,12 +825,11 @@ class BitWidthExplorer(_Explorer):
         self.image.layout.display = None
         self.message.layout.display = "none"
 
-    def _on_change(self, _change: Any = None) -> None:
-        if self._busy:
-            return
-        if self.timings["student"] > 1000 * self.SLOW_SECONDS:
-            self.readout.value = "<b>computing…</b>"
-        self.update()
+    def _timed(self, start: float, student: float) -> None:
+        """Record the update's two parts and pace the bits slider (on release once the student is slow)."""
+        self.student_seconds = student
+        self.kit_seconds = time.perf_counter() - start - student
+        self._pace()
 
     def update(self, **values: Any) -> str:
         """Set any of ``bits``, ``scheme``, ``layer``, recompute, redraw, and return the status line.
@@ -795,10 +861,10 @@ class BitWidthExplorer(_Explorer):
                 student += time.perf_counter() - t0
                 new_weights.append(wq)
         except _MissingFunction as exc:
-            self.timings = {"student": 1000 * student, "kit": 1000 * (time.perf_counter() - start - student)}
+            self._timed(start, student)
             return self._show_message(str(exc))
         except Exception as exc:  # the student's code: show the reason, not a traceback
-            self.timings = {"student": 1000 * student, "kit": 1000 * (time.perf_counter() - start - student)}
+            self._timed(start, student)
             if scheme in FLOAT_FORMATS:
                 culprit = "round_to_float_format"
             else:
@@ -827,9 +893,7 @@ class BitWidthExplorer(_Explorer):
         self._titles[1].set_text(f"confusion matrix: accuracy {accuracy:.1%}")
         self._render_fast(layer)
         size = self.model_bytes(scheme, n_bits)
-        self.timings = {"student": 1000 * student, "kit": 1000 * (time.perf_counter() - start - student)}
-        if self.timings["student"] > 1000 * self.SLOW_SECONDS:
-            self.bits.continuous_update = False
+        self._timed(start, student)
         return self._set_readout(
             f"{label}: accuracy {accuracy:.1%} (float {self.float_accuracy:.1%}); model {size:,} bytes, "
             f"{self.float_bytes / size:.1f}x smaller than float32 ({self.float_bytes:,} bytes)"

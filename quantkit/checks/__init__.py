@@ -14,13 +14,10 @@ in ``quantkit/checks/refs/<slug>.json``; it prints one green line when the publi
 first failing case (expected vs got) and the hint of any known mistake the output matches, and then
 raises :class:`CheckFailed`. With ``QUANTKIT_GRADING=1`` (set by the grader) it never raises. Passing
 the public cases does not mean the work is correct: the graded tests check more.
-
-Demonstration cells wrap their body in ``with skip_stubs():`` so that *Run All* goes on, with one
-polite line, while a function they call is still a stub.
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading
-from quantkit.checks._demo import skip_stubs
+from quantkit.checks._demo import demo
 from quantkit.checks._ipython import install_not_implemented_handler
 from quantkit.checks._render import as_html, as_text
 from quantkit.checks._run import CaseFailure, CheckResult
@@ -35,7 +32,7 @@ __all__ = [
     "as_text",
     "check_result",
     "checker",
+    "demo",
     "grading",
     "install_not_implemented_handler",
-    "skip_stubs",
 ]

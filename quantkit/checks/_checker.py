@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,8 @@ class Checker:
             If ``check`` is called the wrong way, e.g. with a result instead of a function (never when
             ``QUANTKIT_GRADING=1``: then the report says so instead).
         """
-        result = self.result(qid, *functions, **values)
+        caller = sys._getframe(1).f_globals  # the notebook's namespace, for the functions q uses
+        result = self._result(qid, functions, values, caller)
         if result.status == "error" and not grading():
             raise CheckUsageError(result.message)  # its message is the whole report
         show(result)
@@ -110,6 +112,15 @@ class Checker:
         CheckResult
             Never raises for a student's mistake or a wrong call: those are results too.
         """
+        return self._result(qid, functions, values, None)
+
+    def _result(
+        self,
+        qid: str,
+        functions: tuple[Callable[..., Any], ...],
+        values: Mapping[str, Any],
+        namespace: Mapping[str, Any] | None,
+    ) -> CheckResult:
         refs_or_error = self._refs_or_error(qid)
         if isinstance(refs_or_error, CheckResult):
             return refs_or_error
@@ -162,7 +173,7 @@ class Checker:
                 status="missing",
                 message=f"{qid} also needs {_names(missing)}: write {example}",
             )
-        return run_question(refs, qid, given_functions, given_values)
+        return run_question(refs, qid, given_functions, given_values, namespace)
 
     def result_from(self, qid: str, namespace: Mapping[str, Any]) -> CheckResult:
         """Check question ``qid`` with the graded names looked up in ``namespace`` (a notebook's globals).
@@ -185,7 +196,7 @@ class Checker:
             )
         # By keyword: the notebook's name counts, even for a function whose __name__ differs
         # (``double = lambda x: 2 * x``).
-        return self.result(qid, **{n: namespace[n] for n in (*fn_names, *value_names)})
+        return self._result(qid, (), {n: namespace[n] for n in (*fn_names, *value_names)}, namespace)
 
     def _refs_or_error(self, qid: str) -> PublicRefs | CheckResult:
         if not isinstance(qid, str):

@@ -1,90 +1,89 @@
-"""Demonstration cells that go on when a student's function is still a stub.
+"""Run All goes on: a demonstration cell that needs a function the student has not written yet says so.
 
-A demo cell (a figure, an explorer, an ONNX round trip) calls the student's functions. In the
-released notebook those are stubs that raise ``NotImplementedError`` until the student writes them,
-and *Run All* must not stop there. Wrapping the cell's body in :func:`skip_stubs` turns that error into
-one polite line and lets the notebook go on; any other error still shows as usual.
+Demonstration cells (figures, listening tests, explorers) call the student's graded functions. In the
+released notebook those are stubs that raise ``NotImplementedError``, and an exception would stop
+*Run All* at the first demonstration. Wrapping the cell's body in ``with demo():`` turns that one
+exception into one polite printed line and closes any half-drawn figure, so the notebook runs on to
+the next question::
+
+    with demo():
+        plots.spectrum(requantize(x, 8), rate)
+
+Any other exception (a real bug in the student's code, or in the cell) propagates as usual.
 """
 
 from __future__ import annotations
 
 import sys
-from types import TracebackType
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["skip_stubs"]
+__all__ = ["demo", "not_ready_line"]
 
 
-class skip_stubs:
-    """Context manager: skip the rest of a demo cell while a student's function is not written yet.
+def not_ready_line(name: str | None, what: str = "this cell's result", task: str | None = None) -> str:
+    """The line :func:`demo` prints: ``name`` is the stub that raised, None for the cell itself.
 
-    Inside ``with skip_stubs():``, a ``NotImplementedError`` raised by the notebook's own code (a
-    function still a stub, or an exercise cell's ``raise NotImplementedError()``) is caught and
-    replaced by one line naming what to write; the cell then ends normally, so *Run All* goes on.
-    A ``NotImplementedError`` from library code, and every other exception, propagates unchanged.
+    ``task`` names the cell's own work (``"q6, the SQNR fit"``) for a cell left blank; without it a blank
+    cell is an optional exercise.
+    """
+    if name is None:
+        if task is not None:
+            return (
+                f"{task}: not done yet (replace `raise NotImplementedError()` by your code); "
+                "the notebook goes on"
+            )
+        return (
+            "optional exercise not done yet (nothing below needs it): replace `raise NotImplementedError()`"
+        )
+    return f"not implemented yet: write `{name}` first to see {what}; the notebook goes on"
+
+
+@contextmanager
+def demo(what: str = "this cell's result", *, task: str | None = None) -> Iterator[None]:
+    """Catch a student's ``NotImplementedError`` in a demonstration cell, print one line and go on.
 
     Parameters
     ----------
-    what : str, default "this cell"
-        What is skipped, for the message ("the accuracy table").
+    what : str, default "this cell's result"
+        What the cell would show ("this figure", "the listening test"), for the printed line.
+    task : str or None, default None
+        For a cell whose own code the student writes (a graded value, an exercise): what it is, for
+        the line printed while it is still blank (``"q6, the SQNR fit"``). None: an optional exercise.
 
-    Attributes
-    ----------
-    skipped : bool
-        True after the block was cut short by a stub.
-    message : str
-        The line that was printed ("" if nothing was skipped).
+    Notes
+    -----
+    The function named in the line is the innermost one that raised (the stub), found from the
+    traceback; a ``raise NotImplementedError()`` at the top level of the cell (an optional exercise
+    left blank) gives the exercise's line. Figures created inside the block are closed when it stops
+    early, so no empty axes are shown.
 
     Examples
     --------
-    >>> def per_channel(w):
+    >>> def requantize(x, n_bits):
     ...     raise NotImplementedError()
-    >>> with skip_stubs("the histogram"):
-    ...     per_channel([1.0])
-    skipped the histogram: write `per_channel` first (it is still a stub); the notebook goes on
-    >>> with skip_stubs():
-    ...     x = 1 + 1
-    >>> x
-    2
+    >>> with demo("this figure"):
+    ...     requantize([0.1], 8)
+    not implemented yet: write `requantize` first to see this figure; the notebook goes on
 
-    Used in: notebooks/04_nn_weights.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/04_nn_weights.ipynb
+
     """
-
-    def __init__(self, what: str = "this cell") -> None:
-        if not isinstance(what, str):
-            raise TypeError(f"what must be a str describing the skipped part, got {type(what).__name__}")
-        self.what = what
-        self.skipped = False
-        self.message = ""
-        self._globals: dict[str, Any] | None = None
-
-    def __enter__(self) -> skip_stubs:
-        # The namespace of the code that opened the block: the notebook's (IPython's user namespace,
-        # or the module a script runs in). Functions defined there carry it as their globals.
-        self._globals = sys._getframe(1).f_globals
-        return self
-
-    def __exit__(
-        self, etype: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> bool:
-        if etype is None or not issubclass(etype, NotImplementedError):
-            return False
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    before = set(pyplot.get_fignums()) if pyplot is not None else set()
+    try:
+        yield
+    except NotImplementedError as exc:
+        tb = exc.__traceback__
         frame = None
         while tb is not None:
             frame = tb.tb_frame
             tb = tb.tb_next
-        if frame is None or frame.f_globals is not self._globals:
-            return False  # raised by library code: a real error, keep its traceback
-        name = frame.f_code.co_name
-        if name.startswith("<"):
-            self.message = (
-                f"skipped {self.what}: replace `raise NotImplementedError()` with your code and run the "
-                "cell again; the notebook goes on"
-            )
-        else:
-            self.message = (
-                f"skipped {self.what}: write `{name}` first (it is still a stub); the notebook goes on"
-            )
-        self.skipped = True
-        print(self.message)
-        return True
+        name = None
+        if frame is not None and not frame.f_code.co_name.startswith("<"):
+            name = frame.f_code.co_name
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            for number in set(pyplot.get_fignums()) - before:
+                pyplot.close(number)
+        print(not_ready_line(name, what, task))

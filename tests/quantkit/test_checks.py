@@ -32,6 +32,7 @@ from quantkit.checks import (
     as_text,
     check_result,
     checker,
+    demo,
     install_not_implemented_handler,
 )
 
@@ -663,41 +664,105 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     )
 
 
-# ------------------------------------------------------------------------------------- skip_stubs
 
 
-def _stub(x: Any) -> Any:
-    raise NotImplementedError()
+# --- demo(): Run All goes on past a demonstration that needs an unwritten function -----------------
 
 
-def test_skip_stubs_goes_on_after_a_stub(capsys: pytest.CaptureFixture[str]) -> None:
-    from quantkit.checks import skip_stubs
+def test_demo_prints_one_line_for_a_stub_and_closes_its_figures(capsys):
+    import matplotlib.pyplot as plt
 
-    with skip_stubs("the figure") as guard:
-        _stub(1)
-        raise AssertionError("not reached")
-    assert guard.skipped
+
+    def requantize(x, n_bits):
+        raise NotImplementedError()
+
+    before = plt.get_fignums()
+    with demo("this figure"):
+        plt.figure()
+        requantize([0.5], 8)
+        raise AssertionError("not reached")  # pragma: no cover
     assert capsys.readouterr().out.strip() == (
-        "skipped the figure: write `_stub` first (it is still a stub); the notebook goes on"
+        "not implemented yet: write `requantize` first to see this figure; the notebook goes on"
     )
+    assert plt.get_fignums() == before
 
 
-def test_skip_stubs_lets_other_errors_and_library_stubs_through() -> None:
-    from quantkit.checks import skip_stubs
+def test_demo_names_the_innermost_stub_and_lets_other_errors_through(capsys):
 
-    with pytest.raises(ValueError), skip_stubs():
-        raise ValueError("a real error")
-    with pytest.raises(NotImplementedError), skip_stubs():
-        exec("raise NotImplementedError()", {})  # code from another namespace (a library): not the notebook's
-    with skip_stubs() as guard:
-        pass
-    assert not guard.skipped and guard.message == ""
+    def tpdf_dither(n, step, rng):
+        raise NotImplementedError
+
+    def dithered_requantize(x):
+        return tpdf_dither(1, 0.1, 0)
+
+    with demo():
+        dithered_requantize(0.0)
+    assert "write `tpdf_dither` first to see this cell's result" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError), demo():
+        1 / 0  # noqa: B018
+    # A blank exercise raises at the top level of its cell (module code, as in a notebook cell).
+    exec(compile("with demo():\n    raise NotImplementedError()\n", "<cell>", "exec"), {"demo": demo})
+    assert "optional exercise not done yet" in capsys.readouterr().out
 
 
-def test_skip_stubs_skips_a_blank_exercise(capsys: pytest.CaptureFixture[str]) -> None:
-    from quantkit.checks import skip_stubs
+def test_demo_doctest_runs():
+    from quantkit.checks import _demo
 
-    cell = 'with skip_stubs("the exercise") as guard:\n    raise NotImplementedError()\n'  # a released cell
-    namespace = {"skip_stubs": skip_stubs}
-    exec(compile(cell, "<cell>", "exec"), namespace)
-    assert namespace["guard"].skipped and "replace `raise NotImplementedError()`" in capsys.readouterr().out
+    failures, tried = doctest.testmod(_demo, verbose=False)
+    assert tried >= 1 and failures == 0
+
+
+# --- follow-through: a question that uses an earlier graded function says when that one fails ------
+
+
+def _uses_refs(tmp_path: Path) -> Checker:
+    questions = {**QUESTIONS, "q6": {"title": "quadruple", "names": ["quadruple"], "uses": ["double"]}}
+    cases = [*CASES, _case("q6_two", "q6", 8, call="quadruple", args=(2,), note="quadruple(2) is 8")]
+    mistakes = [
+        *MISTAKES,
+        {"id": "triples", "question": "q1", "questions": ["q1", "q6"], "title": "triples instead",
+         "hint": "Double means two.", "outputs": {"q1_int": 9, "q6_two": 18}},
+    ]
+    write_refs(tmp_path, questions=questions, cases=cases, mistakes=mistakes)
+    return Checker(SLUG, tmp_path)
+
+
+def test_a_failing_upstream_is_named_in_the_downstream_report(tmp_path: Path) -> None:
+    check = _uses_refs(tmp_path)
+
+    def double(x):
+        return 3 * x  # the catalogued mistake of q1
+
+    def quadruple(x):
+        return double(double(x))  # right, for this double
+
+    result = check._result("q6", (quadruple,), {}, {"double": double, "quadruple": quadruple})
+    assert result.status == "failed"
+    assert result.upstream == (
+        "consistent with your `double`; but `double` itself fails q1's public checks "
+        "(known mistake: triples instead): fix q1 first"
+    )
+    assert "note:" in as_text(result)
+
+    def other_double(x):
+        return x + 1  # wrong, and not catalogued
+
+    def quadruple(x):  # the same name on purpose: check matches functions by name
+        return other_double(other_double(x))
+
+    result = check._result("q6", (quadruple,), {}, {"double": other_double})
+    assert result.upstream.startswith("`double` fails q1's public checks, and q6 uses it: fix q1 first")
+
+
+def test_a_right_upstream_adds_no_note(tmp_path: Path) -> None:
+    check = _uses_refs(tmp_path)
+
+    def double(x):
+        return 2 * x
+
+    def quadruple(x):
+        return 5 * x
+
+    result = check._result("q6", (quadruple,), {}, {"double": double})
+    assert result.status == "failed" and result.upstream == ""
+    assert check.result("q6", quadruple).upstream == ""  # no namespace, no note

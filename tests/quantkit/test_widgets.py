@@ -373,7 +373,7 @@ def test_bitwidth_explorer_per_tensor_vs_per_channel(digits_setup) -> None:
     assert ex.update(scheme="per-tensor").startswith("4-bit per-tensor: accuracy 84.7%")  # and 0.847
     assert "groups" in ex.update(scheme="groups")
     assert ex.update(scheme="fp16").startswith("fp16: accuracy 97.3%") and ex.bits.disabled
-    assert set(ex.timings) == {"student", "kit"} and ex.image.value[:4] == b"\x89PNG"
+    assert ex.student_seconds >= 0 and ex.kit_seconds > 0 and ex.image.value[:4] == b"\x89PNG"
     # model size: 17,024 weights at 4 bits = 8,512 bytes, 202 scales * 4, 202 biases * 4
     assert ex.model_bytes("per-channel", 4) == 8512 + 4 * 202 + 4 * 202
     assert ex.model_bytes("fp16", 4) == 2 * 17024 + 4 * 202
