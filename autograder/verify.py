@@ -129,20 +129,70 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
+    """Names the code reads from the notebook's namespace.
+
+    Loads, less the names local to a comprehension (its loop variables), a lambda (its parameters) or
+    a function (its parameters and every name its own body assigns, unless declared ``global``), in
+    that scope only: ``def f(w): return w`` reads no ``w``, while a top-level ``print(w)`` next to it
+    does.
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    local: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.comprehension):
-            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    reads: set[str] = set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)  # fmt: skip
+
+    def own_stores(body: Sequence[ast.AST]) -> set[str]:
+        """Names a function body binds in its own scope (not in nested functions or comprehensions)."""
+        found: set[str] = set()
+        declared: set[str] = set()
+        todo = list(body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+                todo.extend(node.decorator_list)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif not isinstance(node, scopes):
+                todo.extend(ast.iter_child_nodes(node))
+        return found - declared
+
+    def visit(node: ast.AST, local: frozenset[str]) -> None:
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load) and node.id not in local:
+                reads.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
-    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return loads - local
+            args = node.args
+            for outer in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
+                visit(outer, local)  # defaults are evaluated where the function is defined
+            every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+            params = {a.arg for a in every if a is not None}
+            if isinstance(node, ast.Lambda):
+                visit(node.body, local | params)
+            else:
+                for deco in node.decorator_list:
+                    visit(deco, local)
+                inner = local | params | own_stores(node.body)
+                for stmt in node.body:
+                    visit(stmt, inner)
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            for child in ast.iter_child_nodes(node):
+                visit(child, local | targets)
+        else:
+            for child in ast.iter_child_nodes(node):
+                visit(child, local)
+
+    visit(tree, frozenset())
+    return reads
 
 
 def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:

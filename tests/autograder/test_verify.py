@@ -17,6 +17,10 @@ from autograder.verify import _used_before_redefined
         (["for fig in figures:\n    fig.show()\n"], set()),  # the loop variable is the loop's own
         (["fig = 1\n", "print(fig)\n"], set()),  # a later cell reassigned it first
         (["def f():\n    return fig\n"], {"fig"}),  # a function body counts where it is defined
+        (["def f(fig):\n    return fig\n"], set()),  # ... but its parameters are its own
+        (["def f(x):\n    for fig in x:\n        y = fig\n    return y\n"], set()),  # and its locals
+        (["def f():\n    global fig\n    fig = 1\n    return fig\n"], {"fig"}),  # not a declared global
+        (["print(fig)\ndef f():\n    fig = 1\n"], {"fig"}),  # a local elsewhere does not hide a read
         (["y = [fig for fig in figs]\n"], set()),  # a comprehension's variable is its own
         (["%matplotlib inline\nprint(fig)\n"], {"fig"}),
         (["def broken(:\n", "print(fig)\n"], {"fig"}),  # a cell that does not parse is skipped
