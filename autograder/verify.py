@@ -129,38 +129,70 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """Names the code reads, less those local to a comprehension, a lambda or a function inside it.
+    """Names the code reads from the notebook's namespace.
 
-    A function's locals are its parameters and every name its body assigns (Python's own rule), so
-    ``def f(img): h, w = img.shape; return w`` reads neither ``img`` nor ``w`` from the notebook.
+    Loads, less the names local to a comprehension (its loop variables), a lambda (its parameters) or
+    a function (its parameters and every name its own body assigns, unless declared ``global``), in
+    that scope only: ``def f(w): return w`` reads no ``w``, while a top-level ``print(w)`` next to it
+    does.
     """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
+    reads: set[str] = set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)  # fmt: skip
 
-    def stores(node: ast.AST) -> set[str]:
-        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    def own_stores(body: Sequence[ast.AST]) -> set[str]:
+        """Names a function body binds in its own scope (not in nested functions or comprehensions)."""
+        found: set[str] = set()
+        declared: set[str] = set()
+        todo = list(body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                found.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(node.name)
+                todo.extend(node.decorator_list)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif not isinstance(node, scopes):
+                todo.extend(ast.iter_child_nodes(node))
+        return found - declared
 
-    def reads(node: ast.AST, local: frozenset[str]) -> set[str]:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = node.args
-            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-            body = node.body if isinstance(node.body, list) else [node.body]
-            inner = local | params | set().union(*(stores(b) for b in body))
-            outside = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
-            outside += getattr(node, "decorator_list", [])
-            return set().union(*(reads(n, local) for n in outside), *(reads(b, inner) for b in body))
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            targets = set().union(*(stores(g.target) for g in node.generators))
-            return set().union(*(reads(child, local | targets) for child in ast.iter_child_nodes(node)))
+    def visit(node: ast.AST, local: frozenset[str]) -> None:
         if isinstance(node, ast.Name):
-            return {node.id} - local if isinstance(node.ctx, ast.Load) else set()
-        return set().union(*(reads(child, local) for child in ast.iter_child_nodes(node)))
+            if isinstance(node.ctx, ast.Load) and node.id not in local:
+                reads.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            for outer in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
+                visit(outer, local)  # defaults are evaluated where the function is defined
+            every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+            params = {a.arg for a in every if a is not None}
+            if isinstance(node, ast.Lambda):
+                visit(node.body, local | params)
+            else:
+                for deco in node.decorator_list:
+                    visit(deco, local)
+                inner = local | params | own_stores(node.body)
+                for stmt in node.body:
+                    visit(stmt, inner)
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            targets = {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+            for child in ast.iter_child_nodes(node):
+                visit(child, local | targets)
+        else:
+            for child in ast.iter_child_nodes(node):
+                visit(child, local)
 
-    return reads(tree, frozenset())
+    visit(tree, frozenset())
+    return reads
 
 
 def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:

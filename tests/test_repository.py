@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][0-9.]*)?\s*(;.*)?$")
+# name, lower bound, optional upper bound (a tested range: "onnxruntime>=1.20,<1.33"), optional marker
+_BOUNDS = r"(>=\s*[0-9][0-9.]*(?:\s*,\s*<\s*[0-9][0-9.]*)?)"
+REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*" + _BOUNDS + r"?\s*(;.*)?$")
 
 
 def _pyproject_requirements() -> dict[str, str]:
@@ -32,8 +34,11 @@ def _pyproject_requirements() -> dict[str, str]:
     return found
 
 
-# PyPI name -> conda-forge name, where they differ (https://anaconda.org/conda-forge/playwright-python).
-CONDA_NAMES = {"playwright": "playwright-python"}
+# PyPI name -> conda-forge name, where they differ (https://anaconda.org/conda-forge/playwright-python,
+# https://anaconda.org/conda-forge/python-flatbuffers).
+CONDA_NAMES = {"playwright": "playwright-python", "flatbuffers": "python-flatbuffers"}
+# Dependencies that conda-forge does not package: environment.yml installs them in its pip section.
+PIP_ONLY = {"ai-edge-litert"}
 
 
 def _environment_requirements() -> dict[str, str]:
@@ -45,10 +50,13 @@ def _environment_requirements() -> dict[str, str]:
         if line.startswith("dependencies:"):
             in_deps = True
             continue
-        match = re.match(r"^  - ([A-Za-z0-9_.\-]+)(>=[0-9.]+)?\s*$", line) if in_deps else None
+        match = re.match(r"^ {2}- ([A-Za-z0-9_.\-]+)" + _BOUNDS + r"?\s*$", line) if in_deps else None
         if match and match.group(1) not in ("pip", "python"):
             name = match.group(1).lower()
             found[pypi_names.get(name, name)] = match.group(2) or ""
+        pip_match = re.match(r"^ {6}- ([A-Za-z0-9_.\-]+)" + _BOUNDS + r"\s*$", line) if in_deps else None
+        if pip_match and pip_match.group(1).lower() in PIP_ONLY:
+            found[pip_match.group(1).lower()] = pip_match.group(2)
     return found
 
 

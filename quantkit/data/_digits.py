@@ -57,7 +57,7 @@ def digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     quantkit.data._make_digits`` redoes it): each digit contributes ``round(0.25 * count)`` images to
     the test set, 450 in all. Within each part the images keep their original order.
 
-    Used in: notebooks/05_optimal_quantization.ipynb
+    Used in: notebooks/04_nn_weights.ipynb, notebooks/05_optimal_quantization.ipynb
     """
     return tuple(part.copy() for part in _digits())  # type: ignore[return-value]
 
@@ -89,7 +89,7 @@ def digits_mlp() -> MLP:
     The rows' unequal scales make weight quantization instructive: at 4 bits one scale per tensor
     loses accuracy visibly while one scale per row (per output channel) keeps almost all of it.
 
-    Used in: notebooks/05_optimal_quantization.ipynb
+    Used in: notebooks/04_nn_weights.ipynb, notebooks/05_optimal_quantization.ipynb
     """
     arrays = _mlp_arrays()
     n_layers = len(arrays) // 2

@@ -5,11 +5,14 @@ sense, never calls ``plt.show()`` and leaves global matplotlib settings alone (t
 with :func:`style`, a context manager). Helpers that take a student's function draw a
 "not implemented yet" placeholder while that function still raises ``NotImplementedError``.
 
-Used in: notebooks/01_sampling_quantization.ipynb, notebooks/03_images.ipynb
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/03_images.ipynb,
+notebooks/04_nn_weights.ipynb
 """
 
 from quantkit._style import style
 from quantkit.plots._figures import (
+    confusion_counts,
+    confusion_matrix,
     error_histogram,
     image_grid,
     metric_vs_bits,
@@ -24,6 +27,8 @@ from quantkit.plots._figures import (
 from quantkit.plots._images import error_image, palette_swatches, radial_spectra, table_heatmap
 
 __all__ = [
+    "confusion_counts",
+    "confusion_matrix",
     "error_histogram",
     "error_image",
     "image_grid",

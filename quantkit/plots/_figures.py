@@ -26,6 +26,8 @@ from quantkit.plots._student import NOT_IMPLEMENTED, check_output, function_name
 from quantkit.signals import dense_time, magnitude_spectrum, sinc_interpolate, zero_order_hold
 
 __all__ = [
+    "confusion_counts",
+    "confusion_matrix",
     "error_histogram",
     "image_grid",
     "metric_vs_bits",
@@ -691,6 +693,8 @@ def weight_histogram(
     -------
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
+
+    Used in: notebooks/04_nn_weights.ipynb
     """
     w = _real_1d(np.ravel(np.asarray(weights)), "weights")
     lv = _real_1d(np.ravel(np.asarray(levels)), "levels") if levels is not None else None
@@ -710,4 +714,81 @@ def weight_histogram(
     a.set_xlabel("weight value")
     a.set_ylabel("density")
     a.legend(loc="upper right")
+    return fig, a
+
+
+def confusion_counts(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int | None = None) -> np.ndarray:
+    """Count how often each true class is predicted as each class.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+        True and predicted classes, 0 to ``n_classes - 1``.
+    n_classes : int, optional
+        Number of classes. Default: one more than the largest label seen.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, shape (n_classes, n_classes): row ``i``, column ``j`` counts the inputs of class ``i``
+        predicted as ``j`` (the diagonal holds the correct predictions).
+
+    Examples
+    --------
+    >>> confusion_counts([0, 1, 1, 2], [0, 2, 1, 2])
+    array([[1, 0, 0],
+           [0, 1, 1],
+           [0, 0, 1]])
+    """
+    t, p = np.asarray(y_true), np.asarray(y_pred)
+    if t.dtype.kind not in "iu" or p.dtype.kind not in "iu":
+        raise TypeError(f"class labels must be integers, got dtypes {t.dtype} and {p.dtype}")
+    if t.ndim != 1 or t.shape != p.shape:
+        raise ValueError(f"y_true and y_pred must be 1-D of the same length, got {t.shape} and {p.shape}")
+    if t.size and min(t.min(), p.min()) < 0:
+        raise ValueError("class labels must be non-negative")
+    k = int(n_classes) if n_classes is not None else int(max(t.max(initial=-1), p.max(initial=-1)) + 1)
+    if t.size and max(t.max(), p.max()) >= k:
+        raise ValueError(f"a label is >= n_classes = {k}")
+    return np.bincount(t.astype(np.int64) * k + p.astype(np.int64), minlength=k * k).reshape(k, k)
+
+
+@_styled
+def confusion_matrix(
+    y_true: ArrayLike, y_pred: ArrayLike, n_classes: int | None = None, ax: Axes | None = None
+) -> tuple[Figure, Axes]:
+    """Draw the confusion matrix (true class down, predicted class across), counts written in the cells.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+        True and predicted classes.
+    n_classes : int, optional
+        Number of classes (default: from the labels).
+    ax : Axes, optional
+        Where to draw. Default: a new figure.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+
+    Used in: notebooks/04_nn_weights.ipynb
+    """
+    counts = confusion_counts(y_true, y_pred, n_classes)
+    fig, (a,) = _axes(ax, 1, figsize=(4.0, 3.6))
+    a.imshow(np.log1p(counts), cmap="Blues")
+    a.grid(False)
+    k = counts.shape[0]
+    for i in range(k):
+        for j in range(k):
+            if counts[i, j]:
+                a.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize="x-small",
+                       color="white" if i == j else "black")  # fmt: skip
+    a.set_xticks(range(k))
+    a.set_yticks(range(k))
+    a.set_xlabel("predicted class")
+    a.set_ylabel("true class")
+    acc = np.trace(counts) / max(counts.sum(), 1)
+    a.set_title(f"accuracy {acc:.1%} ({np.trace(counts)} of {counts.sum()})")
     return fig, a

@@ -528,14 +528,21 @@ def _json_case(cid: str, group: str, call: str, arg: float, expected: float) -> 
     }
 
 
-def _follow_course(tmp_path: Path, step: str) -> tuple[Path, Path, object]:
+def _follow_course(tmp_path: Path, step: str, twice_cases: tuple = (1.0, 2.0)) -> tuple[Path, Path, object]:
+    """The follow-through course; ``twice_cases`` are scale_twice's inputs (a str: the solution raises it)."""
     import json
 
     (tmp_path / "manifest.toml").write_text(FOLLOW_MANIFEST.format(step=step), encoding="utf-8")
     tests = tmp_path / "hidden_tests.py"
     tests.write_text(FOLLOW_TESTS, encoding="utf-8")
     cases = [_json_case(f"q1_c{i}", "scale", "scale", x, 2 * x) for i, x in enumerate((1.0, 2.0, 3.0, 4.0))]
-    cases += [_json_case(f"q2_c{i}", "twice", "scale_twice", x, 4 * x) for i, x in enumerate((1.0, 2.0))]
+    for i, x in enumerate(twice_cases):
+        if isinstance(x, str):  # "ValueError": the solution raises it on the input 1e9
+            case = _json_case(f"q2_c{i}", "twice", "scale_twice", 1e9, 0.0)
+            case["expected"] = {"__error__": x}
+        else:
+            case = _json_case(f"q2_c{i}", "twice", "scale_twice", x, 4 * x)
+        cases.append(case)
     groups = [
         {
             "id": "scale",
@@ -562,8 +569,10 @@ def _follow_course(tmp_path: Path, step: str) -> tuple[Path, Path, object]:
     return tests, refs, load_manifest(tmp_path / "manifest.toml")
 
 
-def _run_follow(tmp_path: Path, namespace: dict, step: str = "partial_step = 0.25") -> dict:
-    tests, refs, manifest = _follow_course(tmp_path, step)
+def _run_follow(
+    tmp_path: Path, namespace: dict, step: str = "partial_step = 0.25", twice_cases: tuple = (1.0, 2.0)
+) -> dict:
+    tests, refs, manifest = _follow_course(tmp_path, step, twice_cases)
     return run_hidden_tests(
         tests_path=tests, refs_path=refs, student=InProcessStudent(namespace), manifest=manifest
     )
@@ -653,6 +662,69 @@ def test_a_wrong_downstream_gets_nothing_from_a_right_upstream(tmp_path: Path) -
     out = _run_follow(tmp_path, {"scale": scale, "scale_twice": lambda x: 5 * np.asarray(x, dtype=float)})
     assert out["q1"].score == 2.0 and out["q2"].score == 0.0
     assert [t.points for t in out["q2"].tests] == [1.0, 1.0]  # each test counted once, not per variant
+
+
+def test_follow_through_when_the_students_upstream_raises(tmp_path: Path) -> None:
+    """Own upstream raises on a case: a downstream that raises the same error is consistent, one that
+    returns is not; a case where the solution raises is graded as such, without the procedure."""
+
+    def scale(x):  # wrong factor, and refuses large inputs (still sane on the sanity check's inputs)
+        x = np.asarray(x, dtype=float)
+        if np.any(np.abs(x) > 100):
+            raise ValueError("too large")
+        return 3 * x
+
+    def twice(x):
+        return scale(scale(x))
+
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": twice}, twice_cases=(1.0, 50.0))
+    assert out["q2"].score == 2.0, out["q2"].messages  # 50 -> 150 -> ValueError, consistently
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": lambda x: 9 * np.asarray(x, dtype=float)},
+                      twice_cases=(1.0, 50.0))  # fmt: skip
+    assert out["q2"].messages and "raised ValueError" in out["q2"].messages[0]
+
+    def twice_refusing(x):
+        if np.any(np.asarray(x) > 1e6):
+            raise ValueError("too large")
+        return 9 * np.asarray(x, dtype=float)
+
+    # the solution raises on 1e9: the procedure is not asked, the function must raise (it does)
+    namespace = {"scale": scale, "scale_twice": twice_refusing}
+    out = _run_follow(tmp_path, namespace, twice_cases=(1.0, "ValueError"))
+    assert out["q2"].score == 2.0, out["q2"].messages
+
+
+def test_call_each_batches_the_students_own_upstream_calls(tmp_path: Path) -> None:
+    """An oracle's call_each on the student's own function is one call_many; on a reference, a loop."""
+    from autograder.testing import call_each
+
+    assert call_each(lambda a, b: a + b, [(1, 2), (3, 4)]) == [3, 7]
+
+    class Recording(InProcessStudent):
+        def __init__(self, namespace: dict) -> None:
+            super().__init__(namespace)
+            self.batches: list[list[str]] = []
+
+        def call_many(self, requests):  # type: ignore[override]
+            requests = list(requests)
+            self.batches.append([name for name, _, _ in requests])
+            return super().call_many(requests)
+
+    tests, refs, manifest = _follow_course(tmp_path, "partial_step = 0.25")
+    tests.write_text(
+        FOLLOW_TESTS.replace(
+            "    return np.asarray(scale(scale(x)), dtype=float)",
+            "    from autograder.testing import call_each\n"
+            "    once = call_each(scale, [(v,) for v in np.atleast_1d(x)])\n"
+            "    return np.asarray(call_each(scale, [(v,) for v in once]), dtype=float).ravel()",
+        ),
+        encoding="utf-8",
+    )
+    scale = lambda x: 3 * np.asarray(x, dtype=float)  # noqa: E731 - wrong factor, still linear
+    student = Recording({"scale": scale, "scale_twice": lambda x: scale(scale(x))})
+    out = run_hidden_tests(tests_path=tests, refs_path=refs, student=student, manifest=manifest)
+    assert out["q2"].score == 2.0, out["q2"].messages
+    assert ["scale"] in student.batches  # the oracle's calls of the student's scale, one batch each
 
 
 def test_uses_without_an_upstream_reference_is_a_grader_error(tmp_path: Path) -> None:

@@ -413,3 +413,23 @@ def test_radial_spectra_one_curve_per_error():
     assert high[-1] > 10 * high[0]  # a difference is a high-pass filter
     with pytest.raises(ValueError, match="empty"):
         plots.radial_spectra({})
+def test_confusion_counts_by_hand() -> None:
+    from quantkit.plots import confusion_counts
+
+    # classes 0, 1, 1, 2 predicted as 0, 2, 1, 2: one 1 -> 2 confusion
+    counts = confusion_counts([0, 1, 1, 2], [0, 2, 1, 2])
+    np.testing.assert_array_equal(counts, [[1, 0, 0], [0, 1, 1], [0, 0, 1]])
+    assert confusion_counts([0], [0], n_classes=3).shape == (3, 3)
+    with pytest.raises(ValueError, match="same length"):
+        confusion_counts([0, 1], [0])
+    with pytest.raises(TypeError, match="integers"):
+        confusion_counts([0.5], [0])
+
+
+def test_confusion_matrix_draws_counts_and_accuracy() -> None:
+    from quantkit.plots import confusion_matrix
+
+    fig, ax = confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2])
+    assert "75.0%" in ax.get_title()
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "1", "1"]
+    plt.close(fig)
