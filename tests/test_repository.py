@@ -36,12 +36,14 @@ def _pyproject_requirements() -> dict[str, str]:
     return found
 
 
-# PyPI name -> conda-forge name, where they differ (https://anaconda.org/conda-forge/playwright-python).
-CONDA_NAMES = {"playwright": "playwright-python"}
+# PyPI name -> conda-forge name, where they differ (https://anaconda.org/conda-forge/playwright-python,
+# https://anaconda.org/conda-forge/pysoundfile).
+CONDA_NAMES = {"playwright": "playwright-python", "soundfile": "pysoundfile"}
 
 
 def _environment_requirements() -> dict[str, str]:
-    """PyPI name -> lower bound of the conda dependencies of environment.yml (pip section excluded)."""
+    """PyPI name -> lower bound of environment.yml's dependencies: the conda packages, and the pinned
+    PyPI packages of its pip section (those conda-forge does not have; the editable installs excluded)."""
     pypi_names = {conda: pypi for pypi, conda in CONDA_NAMES.items()}
     found: dict[str, str] = {}
     in_deps = False
@@ -53,6 +55,9 @@ def _environment_requirements() -> dict[str, str]:
         if match and match.group(1) not in ("pip", "python"):
             name = match.group(1).lower()
             found[pypi_names.get(name, name)] = match.group(2) or ""
+        pip_match = re.match(r"^      - ([A-Za-z0-9_.\-]+)(>=[0-9.]+)\s*$", line) if in_deps else None
+        if pip_match:
+            found[pip_match.group(1).lower()] = pip_match.group(2)
     return found
 
 
