@@ -1,4 +1,4 @@
-"""Error and fidelity metrics: MSE, maximum error, SNR / SQNR and PSNR.
+"""Error and fidelity metrics: MSE, maximum error, SNR / SQNR, PSNR, and levels in dB.
 
 Every metric compares a *reference* (the original signal or image) with a *test* version of it (the
 quantized, compressed or reconstructed one). Both must have exactly the same shape (no broadcasting),
@@ -12,8 +12,10 @@ Definitions (with ``e = reference - test`` and sums over every element):
 * ``snr_db = 10 log10( sum(reference**2) / sum(e**2) )``
 * ``sqnr_db(x, xq)`` is ``snr_db(x, xq)``: the same ratio, named for quantization
 * ``psnr = 10 log10( data_range**2 / mse )``
+* ``rms_dbfs(x) = 20 log10( sqrt(mean(x**2)) )``: a level relative to full scale 1.0 (one signal, no
+  reference)
 
-Used in: notebooks/01_sampling_quantization.ipynb
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["max_abs_error", "mse", "psnr", "snr_db", "sqnr_db"]
+__all__ = ["max_abs_error", "mse", "psnr", "rms_dbfs", "snr_db", "sqnr_db"]
 
 
 def _as_numeric(values: ArrayLike, name: str) -> np.ndarray:
@@ -187,6 +189,43 @@ def sqnr_db(x: ArrayLike, xq: ArrayLike) -> float:
     Used in: notebooks/01_sampling_quantization.ipynb
     """
     return snr_db(x, xq)
+
+
+def rms_dbfs(x: ArrayLike) -> float:
+    """RMS level in dB relative to full scale: ``20 * log10(sqrt(mean(x**2)))``.
+
+    Full scale is 1.0, so a full-scale square wave reads 0 dB and a full-scale sine
+    ``20 log10(1/sqrt(2)) = -3.01`` dB. (AES17 defines dBFS so that the full-scale *sine* reads 0 dB,
+    which adds 3.01 dB to every value; this course uses the plain RMS ratio above and says so.)
+
+    Parameters
+    ----------
+    x : array_like
+        Samples (any real dtype and shape, at least one value).
+
+    Returns
+    -------
+    float
+        The level in dB; ``-inf`` for an all-zero signal.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is empty or contains NaN/inf.
+    TypeError
+        If ``x`` is not real-numeric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(rms_dbfs(np.sin(2 * np.pi * np.arange(1000) / 100)), 2)
+    -3.01
+
+    Used in: notebooks/02_audio.ipynb
+    """
+    arr = _as_numeric(x, "x")
+    power = float(np.mean(np.square(arr)))
+    return 10.0 * math.log10(power) if power > 0 else -math.inf
 
 
 def psnr(reference: ArrayLike, test: ArrayLike, data_range: float | None = None) -> float:

@@ -14,9 +14,13 @@ in ``quantkit/checks/refs/<slug>.json``; it prints one green line when the publi
 first failing case (expected vs got) and the hint of any known mistake the output matches, and then
 raises :class:`CheckFailed`. With ``QUANTKIT_GRADING=1`` (set by the grader) it never raises. Passing
 the public cases does not mean the work is correct: the graded tests check more.
+
+Demonstration cells wrap their body in ``with demo():`` (:func:`demo`): a stub the student has not
+written yet then prints one line instead of stopping *Run All*.
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading
+from quantkit.checks._demo import demo
 from quantkit.checks._ipython import install_not_implemented_handler
 from quantkit.checks._render import as_html, as_text
 from quantkit.checks._run import CaseFailure, CheckResult
@@ -31,6 +35,7 @@ __all__ = [
     "as_text",
     "check_result",
     "checker",
+    "demo",
     "grading",
     "install_not_implemented_handler",
 ]

@@ -661,3 +661,51 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     assert (result.status, result.message) == (
         "error", 'q1: `double` should be a function, got an int: write check("q1", double)'
     )
+
+
+# --- demo(): Run All goes on past a demonstration that needs an unwritten function -----------------
+
+
+def test_demo_prints_one_line_for_a_stub_and_closes_its_figures(capsys):
+    import matplotlib.pyplot as plt
+
+    from quantkit.checks import demo
+
+    def requantize(x, n_bits):
+        raise NotImplementedError()
+
+    before = plt.get_fignums()
+    with demo("this figure"):
+        plt.figure()
+        requantize([0.5], 8)
+        raise AssertionError("not reached")  # pragma: no cover
+    assert capsys.readouterr().out.strip() == (
+        "not implemented yet: write `requantize` first to see this figure; the notebook goes on"
+    )
+    assert plt.get_fignums() == before
+
+
+def test_demo_names_the_innermost_stub_and_lets_other_errors_through(capsys):
+    from quantkit.checks import demo
+
+    def tpdf_dither(n, step, rng):
+        raise NotImplementedError
+
+    def dithered_requantize(x):
+        return tpdf_dither(1, 0.1, 0)
+
+    with demo():
+        dithered_requantize(0.0)
+    assert "write `tpdf_dither` first to see this cell's result" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError), demo():
+        1 / 0  # noqa: B018
+    # A blank exercise raises at the top level of its cell (module code, as in a notebook cell).
+    exec(compile("with demo():\n    raise NotImplementedError()\n", "<cell>", "exec"), {"demo": demo})
+    assert "optional exercise not done yet" in capsys.readouterr().out
+
+
+def test_demo_doctest_runs():
+    from quantkit.checks import _demo
+
+    failures, tried = doctest.testmod(_demo, verbose=False)
+    assert tried >= 1 and failures == 0

@@ -14,8 +14,8 @@ import quantkit
 
 PACKAGE = Path(quantkit.__file__).parent
 
-# Names a notebook asks students to write (notebook 01 now; extend with every new notebook) and the
-# techniques the course grades. quantkit must define none of them.
+# Names a notebook asks students to write (notebooks 01 and 02 now; extend with every new notebook) and
+# the techniques the course grades. quantkit must define none of them.
 GRADED_NAMES = {
     "sample",
     "alias_frequency",
@@ -23,8 +23,32 @@ GRADED_NAMES = {
     "dequantize",
     "quantize_uniform",
     "best_clip_factor",
+    # notebook 02
+    "requantize",
+    "rpdf_dither",
+    "tpdf_dither",
+    "dithered_requantize",
+    "noise_shaped_requantize",
+    "mu_law_compress",
+    "mu_law_expand",
+    "a_law_compress",
+    "a_law_expand",
+    "companded_requantize",
+    "g711_ulaw_encode",
+    "quantize_bands",
+    "steps_from_threshold",
 }
-FORBIDDEN_FRAGMENTS = ("dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans")
+FORBIDDEN_FRAGMENTS = (
+    "dither",
+    "lloyd",
+    "compand",
+    "mu_law",
+    "a_law",
+    "noise_shap",
+    "error_diffusion",
+    "kmeans",
+    "ulaw_encode",
+)
 
 
 def _looks_graded(name: str) -> bool:
