@@ -1,0 +1,216 @@
+"""Known mistakes of notebook 02 (Phase A draft), grouped by the solution cell each one edits.
+
+Each is a one-place text edit of the solution cell, a title and a hint that points at the idea
+without giving the answer. Mistakes marked "property" change no hidden reference row (the dither
+functions are random, so their rows hold only the deterministic cases); the property tests named in
+the comment catch them (hidden_tests.py).
+"""
+
+from __future__ import annotations
+
+from spec_stub import M  # final: from autograder.spec import Mistake as M
+
+MISTAKES = {
+    "q1_requantize": [
+        M("round_half_up", "k = np.round(np.asarray(x, dtype=np.float64) * scale)",
+          "k = np.floor(np.asarray(x, dtype=np.float64) * scale + 0.5)",
+          "rounds ties half up (notebook 01's rule) instead of half to even",
+          "A sample exactly half-way between two codes: which one does this notebook's rule pick, and "
+          "what does np.round(2.5) give?"),
+        M("clip_at_one", "np.clip(k, -scale, scale - 1)", "np.clip(k, -scale, scale)",
+          "clips at +1.0 instead of 1 - 2**-(B-1)",
+          "The largest code of a B-bit sample is 2**(B-1) - 1: which value does it stand for?"),
+        M("truncates", "k = np.round(", "k = np.trunc(",
+          "truncates toward zero instead of rounding",
+          "Compare your result for 0.9 LSB and -0.9 LSB with the nearest level."),
+        M("step_two_to_minus_b", "scale = 2.0 ** (int(n_bits) - 1)", "scale = 2.0 ** int(n_bits)",
+          "uses 2**B codes per unit instead of 2**(B-1) (a step half the LSB)",
+          "[-1, 1) has width 2: with 2**B codes, how wide is one step?"),
+        M("accepts_any_bits",
+          "isinstance(n_bits, (bool, np.bool_)) or not isinstance(n_bits, (int, np.integer)) or not 1 <= n_bits <= 32",
+          "not 1 <= n_bits <= 32",
+          "accepts a float or a bool as the bit depth",
+          "8.0 and True pass a range check: what else must n_bits be?"),
+    ],
+    "q2_rpdf_dither": [
+        # property: test_rpdf_bounds_mean_variance
+        M("rpdf_full_step", "rng.uniform(-step / 2, step / 2, int(n))", "rng.uniform(-step, step, int(n))",
+          "RPDF dither of +-step instead of +-step/2",
+          "RPDF dither is as wide as one step: measure the variance of your values against step**2 / 12."),
+        # property: test_rpdf_bounds_mean_variance (the mean)
+        M("rpdf_positive", "rng.uniform(-step / 2, step / 2, int(n))", "rng.uniform(0.0, step, int(n))",
+          "RPDF dither on [0, step): not zero-mean",
+          "What is the mean of your dither? Dither must not shift the signal."),
+        # property: test_rpdf_bounds_mean_variance (the bounds) and test_rpdf_is_uniform
+        M("rpdf_gaussian", "rng.uniform(-step / 2, step / 2, int(n))",
+          "rng.normal(0.0, step / np.sqrt(12), int(n))",
+          "Gaussian values of the right variance instead of uniform ones",
+          "Rectangular means uniform: every value in [-step/2, step/2) equally likely, none outside."),
+        M("rpdf_no_check", 'if not step > 0:\n        raise ValueError(f"step must be positive, got {step!r}")',
+          "pass", "accepts a step of zero or below",
+          "What should a quantizer step of 0 or -0.1 mean? The docstring says what to do."),
+    ],
+    "q2_tpdf_dither": [
+        # property: test_tpdf_bounds_mean_variance
+        M("tpdf_one_wide_uniform", "return first + second", "return rng.uniform(-step, step, int(n))",
+          "TPDF as one uniform of width 2 step",
+          "The sum of two uniform values is not uniform: plot a histogram of yours. What is its variance?"),
+        # property: test_tpdf_bounds_mean_variance
+        M("tpdf_average", "return first + second", "return (first + second) / 2",
+          "the average of two uniforms instead of their sum",
+          "Variance of the sum of two independent values: add the variances. Is yours step**2 / 6?"),
+        # property: test_tpdf_bounds_mean_variance
+        M("tpdf_wide_parts",
+          "first = rng.uniform(-step / 2, step / 2, int(n))\n    second = rng.uniform(-step / 2, step / 2, int(n))",
+          "first = rng.uniform(-step, step, int(n))\n    second = rng.uniform(-step, step, int(n))",
+          "sums two uniforms of +-step (range +-2 step)",
+          "Each of the two parts is an RPDF value: how wide is RPDF dither?"),
+        # property: test_dither_values_are_independent
+        M("tpdf_high_pass", "return first + second", "return first - np.concatenate([[0.0], first[:-1]])",
+          "one uniform minus the previous one: triangular but correlated",
+          "Successive dither values must be independent: compute the correlation of d[n] and d[n+1]."),
+    ],
+    "q3_dithered_requantize": [
+        # property: test_dithered_output_on_grid
+        M("dither_after_rounding", "return requantize(x + d, n_bits)", "return requantize(x, n_bits) + d",
+          "adds the dither after rounding", "Is your output still on the B-bit grid? Dither goes in before "
+          "the rounding."),
+        # property: test_tpdf_error_power_is_constant
+        M("dither_half_lsb", "step = 2.0 ** -(n_bits - 1)", "step = 2.0 ** -n_bits",
+          "dither for a step half the LSB", "The dither's step is the step of the B-bit grid: 2 / 2**B."),
+        # property: test_tpdf_error_power_is_constant
+        M("kinds_swapped", 'draw = rpdf_dither if kind == "rpdf" else tpdf_dither',
+          'draw = tpdf_dither if kind == "rpdf" else rpdf_dither',
+          "RPDF and TPDF swapped", "Measure the error power at several input levels for each kind."),
+        M("none_dithers", 'if kind == "none":', 'if kind == "nothing":',
+          'kind "none" adds dither too', 'With kind "none" the result must be exactly requantize(x, n_bits).'),
+        M("no_kind_check", 'if kind not in ("none", "rpdf", "tpdf"):', "if False:",
+          "accepts any kind", "What should happen for kind='triangular'? The docstring says."),
+    ],
+    "q5_noise_shaped_requantize": [
+        M("wrong_sign", "v -= hk * ek", "v += hk * ek",
+          "adds the past errors instead of subtracting them",
+          "Write y - x for one tap: the error should be filtered by 1 - z**-1, not 1 + z**-1."),
+        M("feeds_back_x_minus_y", "past = [u - v, *past[:-1]]", "past = [xn - min(max(u, -1.0), top), *past[:-1]]",
+          "feeds back x - y instead of the rounding error",
+          "The fed-back error is what the rounding did to v: u - v. x - y mixes in the feedback itself "
+          "and the clipping."),
+        M("feeds_back_clipping", "past = [u - v, *past[:-1]]", "past = [min(max(u, -1.0), top) - v, *past[:-1]]",
+          "feeds back the clipping error too",
+          "Try a full-scale square wave with second-order feedback: what happens when the clipping error "
+          "goes round the loop?"),
+        M("subtract_after_rounding",
+          "v = xn\n        for hk, ek in zip(taps, past):\n            v -= hk * ek\n        u = round(v * scale) / scale",
+          "u = round(xn * scale) / scale\n        v = xn\n        for hk, ek in zip(taps, past):\n            u -= hk * ek",
+          "subtracts the past errors after rounding (outputs off the grid)",
+          "Is every output k / 2**(B-1)? The feedback must act before the rounding."),
+        M("ties_half_up", "u = round(v * scale) / scale", "u = np.floor(v * scale + 0.5) / scale",
+          "rounds ties half up", "This notebook rounds half to even, as requantize does."),
+        M("no_output_clip", "y[n] = min(max(u, -1.0), top)", "y[n] = u",
+          "does not clip the output", "Can your output exceed 1 - 2**-(B-1) on a loud input?"),
+    ],
+    "q7_mu_law_compress": [
+        M("no_one_plus", "np.log1p(mu * np.abs(x))", "np.log(mu * np.abs(x))",
+          "log(mu |x|) without the 1 +", "What is your compressor at x = 0? The curve must pass through 0."),
+        M("denominator_ln_mu", "/ np.log1p(mu)", "/ np.log(mu)",
+          "divides by ln(mu) instead of ln(1 + mu)", "What is your compressor at x = 1? It must be exactly 1."),
+        M("no_sign", "np.sign(x) * np.log1p(mu * np.abs(x))", "np.log1p(mu * np.abs(x))",
+          "forgets the sign", "The curve is odd: F(-x) = -F(x)."),
+    ],
+    "q7_mu_law_expand": [
+        M("uses_compressor", "return np.sign(y) * np.expm1(np.abs(y) * np.log1p(mu)) / mu",
+          "return np.sign(y) * np.log1p(mu * np.abs(y)) / np.log1p(mu)",
+          "expands with the compressor's formula", "Solve y = ln(1 + mu x) / ln(1 + mu) for x."),
+        M("no_minus_one", "np.expm1(np.abs(y) * np.log1p(mu))", "np.exp(np.abs(y) * np.log1p(mu))",
+          "(1 + mu)**|y| without the - 1", "What does your expander give at y = 0?"),
+        M("base_mu", "np.log1p(mu)) / mu", "np.log(mu)) / mu",
+          "mu**|y| instead of (1 + mu)**|y|", "Check that expand(compress(x)) gives x back."),
+    ],
+    "q7_a_law_compress": [
+        M("no_linear_segment", "return np.sign(x) * np.where(ax < 1.0 / A, linear, logarithmic)",
+          "return np.sign(x) * (1.0 + np.log(A * ax)) / denom",
+          "A-law without its linear segment", "What is (1 + ln(A|x|)) / (1 + ln A) for |x| < 1/A, and at 0?"),
+        M("denominator_without_one", "denom = 1.0 + np.log(A)", "denom = np.log(A)",
+          "divides by ln A instead of 1 + ln A", "What is your compressor at x = 1?"),
+        M("linear_without_denominator", "linear = A * ax / denom", "linear = A * ax",
+          "linear segment A|x| without the division", "Is your curve continuous at |x| = 1/A?"),
+    ],
+    "q7_a_law_expand": [
+        M("breakpoint_in_x", "ay < 1.0 / denom", "ay < 1.0 / A",
+          "switches branches at 1/A in the compressed domain",
+          "The breakpoint of the expander is the compressor's value at 1/A: compute it."),
+        M("forgets_minus_one", "np.exp(ay * denom - 1.0) / A", "np.exp(ay * denom) / A",
+          "exp(|y| (1 + ln A)) / A without the - 1", "Check that expand(compress(0.5)) gives 0.5."),
+        M("uses_compressor", "return np.sign(y) * np.where(ay < 1.0 / denom, linear, logarithmic)",
+          "return np.sign(y) * np.where(ay < 1.0 / A, A * ay / denom, (1.0 + np.log(np.maximum(A * ay, 1.0))) / denom)",
+          "expands with the compressor's formula", "Solve the compressor's two branches for |x|."),
+    ],
+    "q8_companded_requantize": [
+        M("no_expand", "return mu_law_expand(requantize(mu_law_compress(x), n_bits))",
+          "return requantize(mu_law_compress(x), n_bits)",
+          "forgets to expand", "Your output must be back on the scale of x: compare it with x."),
+        M("requantize_first", "return mu_law_expand(requantize(mu_law_compress(x), n_bits))",
+          "return mu_law_expand(mu_law_compress(requantize(x, n_bits)))",
+          "requantizes before compressing", "The uniform quantizer works in the compressed domain."),
+        M("a_law_ignored", 'if law == "A":', 'if law == "a":',
+          'does not recognise law="A"', 'The docstring names the two laws exactly: "mu" and "A".'),
+        M("wrong_expander", "return a_law_expand(requantize(a_law_compress(x), n_bits))",
+          "return mu_law_expand(requantize(a_law_compress(x), n_bits))",
+          "expands A-law with the mu-law expander", "Each compressor needs its own expander."),
+    ],
+    "q9_mu_law_width_db": [
+        M("no_interpolation", "mu_law_width_db = float(level_hi - level_lo)",
+          "mu_law_width_db = float(levels_db[hi] - levels_db[lo])",
+          "takes the last grid points inside instead of interpolating",
+          "The 3 dB points fall between grid points: interpolate linearly to where S = S* - 3."),
+        M("six_db", "target = snr_mu[best] - 3.0", "target = snr_mu[best] - 6.0",
+          "measures the 6 dB width", "Within 3 dB of the best, as the question says."),
+        M("uniform_instead", 'companded_requantize(speech8 * 10 ** (g / 20), 8, "mu")',
+          "requantize(speech8 * 10 ** (g / 20), 8)",
+          "measures uniform 8-bit PCM instead of mu-law", "Which quantizer's plateau is asked for?"),
+    ],
+    "q10_g711_ulaw_encode": [
+        M("forgot_bias", "biased = np.minimum(magnitude + 33, 8191)", "biased = np.minimum(magnitude, 8191)",
+          "forgets the bias of 33 (0x84 on the 16-bit scale)",
+          "Step 2 of the encoder adds a bias before the segment is found: check the code of input 0."),
+        M("no_inversion", "return (~(sign | (segment << 4) | mantissa) & 0xFF).astype(np.uint8)",
+          "return ((sign | (segment << 4) | mantissa) & 0xFF).astype(np.uint8)",
+          "forgets the final bit inversion", "G.711 sends silence (input 0) as 0xFF."),
+        M("negates", "magnitude = np.where(x < 0, ~x, x) >> 2", "magnitude = np.where(x < 0, -x, x) >> 2",
+          "negates negative inputs instead of taking the one's complement (as audioop.lin2ulaw)",
+          "G.191 takes ~x, which is -x - 1, for negative inputs: what is the code of -1? Of 0?"),
+        M("sign_bit_for_positive", "sign = np.where(x < 0, 0x80, 0x00)", "sign = np.where(x < 0, 0x00, 0x80)",
+          "sets the sign bit for non-negative inputs before the inversion",
+          "After the inversion, positive samples must have the top bit set."),
+        M("no_clip", "biased = np.minimum(magnitude + 33, 8191)", "biased = magnitude + 33",
+          "does not limit the biased magnitude to 8191",
+          "What segment does your code find for 32767? There are only 8."),
+        M("mantissa_shift", "(biased >> (segment + 1))", "(biased >> segment)",
+          "shifts the mantissa by the segment instead of segment + 1",
+          "In segment s the biased magnitude lies in [2**(s+5), 2**(s+6)): which 4 bits follow its leading 1?"),
+    ],
+    "q11_quantize_bands": [
+        M("floor", "return np.round(c / per_coefficient).astype(np.int64)",
+          "return np.floor(c / per_coefficient).astype(np.int64)",
+          "floor instead of round (mid-rise-like)", "Mid-tread: a coefficient of 0.4 steps has index 0, -0.4 too."),
+        M("truncates", "return np.round(c / per_coefficient).astype(np.int64)",
+          "return (c / per_coefficient).astype(np.int64)",
+          "astype(int) truncates toward zero", "What does astype(np.int64) do to 1.7 and -1.7?"),
+        M("one_step", "per_coefficient = np.repeat(s, np.diff(edges), axis=-1)",
+          "per_coefficient = np.mean(s, axis=-1, keepdims=True)",
+          "one step for all bands", "Each band has its own step: band b uses steps[..., b]."),
+        M("ties_half_up", "return np.round(c / per_coefficient).astype(np.int64)",
+          "return np.floor(c / per_coefficient + 0.5).astype(np.int64)",
+          "rounds ties half up", "This notebook rounds half to even, as requantize does."),
+    ],
+    "q11_steps_from_threshold": [
+        M("amplitude", "return np.sqrt(12.0 * t)", "return np.sqrt(t)",
+          "step from the amplitude sqrt(T) instead of the power", "Uniform noise of step D has power D**2 / 12."),
+        M("no_sqrt", "return np.sqrt(12.0 * t)", "return 12.0 * t",
+          "12 T without the square root", "T is a power; a step is an amplitude."),
+        M("divides", "return np.sqrt(12.0 * t)", "return np.sqrt(t / 12.0)",
+          "sqrt(T / 12) instead of sqrt(12 T)", "Solve D**2 / 12 = T for D."),
+        M("accepts_negative", "if np.any(t < 0):", "if False:",
+          "accepts a negative threshold", "A power cannot be negative: what does the docstring ask for?"),
+    ],
+}
