@@ -22,7 +22,6 @@ Design rules, so that an expected output never hinges on floating-point rounding
 from __future__ import annotations
 
 import numpy as np
-
 from spec_stub import Cases, stable_rng  # final: from autograder.spec import Cases, stable_rng
 
 cases = Cases()
@@ -31,18 +30,24 @@ rng = stable_rng(2026)
 LAST_BITS = " (compared to 1e-12 relative and absolute: equivalent formulas differ in the last bits)"
 
 # ------------------------------------------------------------------------------------- q1 requantize
-req_values = cases.group("requantize", points=0.5, doc="requantize agrees with the reference on values, shapes and dtypes")
+req_values = cases.group(
+    "requantize", points=0.5, doc="requantize agrees with the reference on values, shapes and dtypes"
+)
 req_values.public("random_8", "eight random samples at 8 bits", rng.uniform(-1, 1, 8), 8)
 req_values.hidden("random_8", "200 random samples at 8 bits", rng.uniform(-1, 1, 200), 8)
 req_values.hidden("random_16", "1000 random samples at 16 bits", rng.uniform(-1, 1, 1000), 16)
 req_values.hidden("matrix", "a (3, 4) array keeps its shape", rng.uniform(-1, 1, (3, 4)), 6)
-req_values.hidden("float32", "float32 input gives float64 output", rng.uniform(-1, 1, 50).astype(np.float32), 12)
+req_values.hidden(
+    "float32", "float32 input gives float64 output", rng.uniform(-1, 1, 50).astype(np.float32), 12
+)
 req_values.hidden("integers", "integer input: -1, 0, 1 at 2 bits (1 clips to 0.5)", np.array([-1, 0, 1]), 2)
 req_values.hidden("scalar", "a Python float gives a 0-d array", 0.3, 5)
 
 req_edges = cases.group("requantize", points=0.5, doc="requantize rounds ties to even and clips to the codes")
 req_edges.public("ties", "ties at 3 bits round half to even", np.array([0.5, 1.5, 2.5, -0.5, -1.5]) / 4, 3)
-req_edges.public("clip", "-1.5 and -1 give -1; 1.0 gives the largest code", np.array([-1.5, -1.0, 0.99, 1.0]), 4)
+req_edges.public(
+    "clip", "-1.5 and -1 give -1; 1.0 gives the largest code", np.array([-1.5, -1.0, 0.99, 1.0]), 4
+)
 req_edges.hidden("ties_4", "every tie at 4 bits", (np.arange(-8, 8) + 0.5) / 8, 4)
 req_edges.hidden("ties_16", "ties at 16 bits near zero", (np.arange(-5, 5) + 0.5) / 2**15, 16)
 req_edges.hidden("top", "1.0, 1.5 and 7 clip to 1 - 2**-7", np.array([1.0, 1.5, 7.0, 0.9999]), 8)
@@ -50,15 +55,23 @@ req_edges.hidden("bottom", "-1 is a code; below it clips to -1", np.array([-1.0,
 req_edges.hidden("one_bit", "1 bit: codes -1 and 0", np.array([-0.6, -0.5, -0.25, 0.0, 0.25, 0.5, 0.9]), 1)
 req_edges.hidden("thirty_two", "32 bits: ties at 2**-32", (np.arange(-3, 3) + 0.5) / 2**31, 32)
 
-req_bad = cases.group("requantize", points=0.25, doc="requantize refuses a bit depth that is not an integer from 1 to 32")
+req_bad = cases.group(
+    "requantize", points=0.25, doc="requantize refuses a bit depth that is not an integer from 1 to 32"
+)
 for suffix, bits in (("zero", 0), ("too_many", 33), ("float", 8.0), ("bool", True), ("negative", -2)):
     req_bad.hidden(f"bad_{suffix}", f"n_bits = {bits!r} raises ValueError", np.array([0.1, 0.2]), bits)
 
 # ------------------------------------------------------------------------------------------ q2 dither
 for name, spread in (("rpdf_dither", 0.5), ("tpdf_dither", 1.0)):
     g = cases.group(name, points=0.25, doc=f"{name}: empty output for n = 0, ValueError for bad arguments")
-    g.public_props("shape", f"1000 values of step 0.25 within +-{spread} * step, finite", 1000, 0.25, 11,
-                   props=dict(shape=(1000,), dtype="float", range=(-spread * 0.25, spread * 0.25), finite=True))
+    g.public_props(
+        "shape",
+        f"1000 values of step 0.25 within +-{spread} * step, finite",
+        1000,
+        0.25,
+        11,
+        props=dict(shape=(1000,), dtype="float", range=(-spread * 0.25, spread * 0.25), finite=True),
+    )
     g.hidden("empty", "n = 0 gives an empty float array", 0, 0.1, 3)
     g.hidden("bad_n", "n = -1 raises ValueError", -1, 0.1, 3)
     g.hidden("bad_n_float", "n = 2.5 raises ValueError", 2.5, 0.1, 3)
@@ -68,32 +81,69 @@ for name, spread in (("rpdf_dither", 0.5), ("tpdf_dither", 1.0)):
 # ------------------------------------------------------------------------------ q3 dithered_requantize
 dith_none = cases.group("dithered_requantize", points=0.5, doc='kind "none" is exactly requantize')
 dith_none.public("none", 'kind "none" at 8 bits', rng.uniform(-1, 1, 6), 8, "none", 0)
-dith_none.public_props("tpdf", "TPDF at 4 bits: on the grid within [-1, 1 - 1/8]", np.linspace(-0.9, 0.9, 50), 4,
-                       "tpdf", 1, props=dict(shape=(50,), dtype="float", range=(-1.0, 0.875), finite=True))
+dith_none.public_props(
+    "tpdf",
+    "TPDF at 4 bits: on the grid within [-1, 1 - 1/8]",
+    np.linspace(-0.9, 0.9, 50),
+    4,
+    "tpdf",
+    1,
+    props=dict(shape=(50,), dtype="float", range=(-1.0, 0.875), finite=True),
+)
 dith_none.hidden("none_random", 'kind "none", 300 samples at 10 bits', rng.uniform(-1, 1, 300), 10, "none", 5)
-dith_none.hidden("none_ties", 'kind "none" keeps the half-to-even ties', (np.arange(-4, 4) + 0.5) / 4, 3, "none", 5)
+dith_none.hidden(
+    "none_ties", 'kind "none" keeps the half-to-even ties', (np.arange(-4, 4) + 0.5) / 4, 3, "none", 5
+)
 dith_none.hidden("none_matrix", 'kind "none" on a (2, 5) array', rng.uniform(-1, 1, (2, 5)), 6, "none", 5)
 dith_none.hidden("none_clip", 'kind "none" clips like requantize', np.array([1.0, -1.2, 0.999]), 8, "none", 5)
 
-dith_bad = cases.group("dithered_requantize", points=0.25, doc="dithered_requantize refuses an unknown kind or bit depth")
+dith_bad = cases.group(
+    "dithered_requantize", points=0.25, doc="dithered_requantize refuses an unknown kind or bit depth"
+)
 dith_bad.hidden("bad_kind", 'kind "triangular" raises ValueError', np.zeros(4), 8, "triangular", 0)
 dith_bad.hidden("bad_bits", 'n_bits = 0 with "rpdf" raises ValueError', np.zeros(4), 0, "rpdf", 0)
 dith_bad.hidden("bad_bits_none", 'n_bits = 40 with "none" raises ValueError', np.zeros(4), 40, "none", 0)
 
 # --------------------------------------------------------------------------- q5 noise_shaped_requantize
-ns = cases.group("noise_shaped_requantize", points=1.0,
-                 doc="noise_shaped_requantize reproduces the reference sequences exactly")
-ns.public("first_order", "first order at 3 bits, dyadic input", np.array([0.3125, 0.3125, 0.3125, -0.1875, 0.6875]), 3)
+ns = cases.group(
+    "noise_shaped_requantize",
+    points=1.0,
+    doc="noise_shaped_requantize reproduces the reference sequences exactly",
+)
+ns.public(
+    "first_order",
+    "first order at 3 bits, dyadic input",
+    np.array([0.3125, 0.3125, 0.3125, -0.1875, 0.6875]),
+    3,
+)
 ns.public("no_feedback", "h = () is plain requantization", np.array([0.1, -0.37, 0.52]), 6, ())
 ns.hidden("ties", "a constant at half a step: the ties alternate (first order, 3 bits)", np.full(8, 0.125), 3)
-ns.hidden("dyadic_second", "second order, dyadic input with many ties (4 bits)",
-          rng.integers(-64, 64, 200) / 128.0, 4, (2.0, -1.0))
+ns.hidden(
+    "dyadic_second",
+    "second order, dyadic input with many ties (4 bits)",
+    rng.integers(-64, 64, 200) / 128.0,
+    4,
+    (2.0, -1.0),
+)
 ns.hidden("random_first", "first order, 500 random samples at 8 bits", rng.uniform(-0.5, 0.5, 500), 8)
-ns.hidden("random_second", "second order, 500 random samples at 6 bits", rng.uniform(-0.5, 0.5, 500), 6, (2.0, -1.0))
-ns.hidden("three_taps", "three taps (1.5, -0.75, 0.125) at 8 bits", rng.uniform(-0.4, 0.4, 300), 8, (1.5, -0.75, 0.125))
+ns.hidden(
+    "random_second", "second order, 500 random samples at 6 bits", rng.uniform(-0.5, 0.5, 500), 6, (2.0, -1.0)
+)
+ns.hidden(
+    "three_taps",
+    "three taps (1.5, -0.75, 0.125) at 8 bits",
+    rng.uniform(-0.4, 0.4, 300),
+    8,
+    (1.5, -0.75, 0.125),
+)
 ns.hidden("sixteen", "first order at 16 bits", rng.uniform(-0.9, 0.9, 300), 16, (1.0,))
-ns.hidden("overload", "second order at 4 bits on a full-scale square: only the output clips",
-          np.repeat(np.array([0.875, -0.9375, 0.875, -1.0]), 10), 4, (2.0, -1.0))
+ns.hidden(
+    "overload",
+    "second order at 4 bits on a full-scale square: only the output clips",
+    np.repeat(np.array([0.875, -0.9375, 0.875, -1.0]), 10),
+    4,
+    (2.0, -1.0),
+)
 ns.hidden("list_taps", "taps given as a list", rng.uniform(-0.5, 0.5, 100), 8, [1.0])
 
 ns_bad = cases.group("noise_shaped_requantize", points=0.25, doc="noise_shaped_requantize refuses bad input")
@@ -110,7 +160,9 @@ _curves = {
     "a_law_expand": np.array([-1.0, -0.1, 0.0, 0.3, 1.0]),
 }
 for name, public_x in _curves.items():
-    g = cases.group(name, points=0.25, doc=f"{name} follows its formula", rtol=1e-12, atol=1e-12, note=LAST_BITS)
+    g = cases.group(
+        name, points=0.25, doc=f"{name} follows its formula", rtol=1e-12, atol=1e-12, note=LAST_BITS
+    )
     g.public("values", "five values in [-1, 1]", public_x)
     g.hidden("grid", "201 values from -1 to 1", _grid)
     g.hidden("small", "tiny values (the linear region near 0)", _small)
@@ -121,13 +173,21 @@ for name, public_x in _curves.items():
     else:
         g.hidden("other_a", "A = 50", _grid[::10], A=50.0)
         point = 1 / 87.6 if name == "a_law_compress" else 1 / (1 + np.log(87.6))
-        g.hidden("breakpoint", "around the breakpoint of the linear segment",
-                 point * np.array([0.5, 0.999, 1.0, 1.001, 2.0]))
+        g.hidden(
+            "breakpoint",
+            "around the breakpoint of the linear segment",
+            point * np.array([0.5, 0.999, 1.0, 1.001, 2.0]),
+        )
 
 # ------------------------------------------------------------------------------ q8 companded_requantize
-comp = cases.group("companded_requantize", points=0.75,
-                   doc="companded_requantize is expand(requantize(compress(x)))", rtol=1e-12, atol=1e-12,
-                   note=LAST_BITS)
+comp = cases.group(
+    "companded_requantize",
+    points=0.75,
+    doc="companded_requantize is expand(requantize(compress(x)))",
+    rtol=1e-12,
+    atol=1e-12,
+    note=LAST_BITS,
+)
 comp.public("mu", "mu-law at 8 bits", np.array([-0.5, -0.01, 0.0, 0.001, 0.3]), 8)
 comp.public("a", "A-law at 8 bits", np.array([-0.5, -0.01, 0.0, 0.001, 0.3]), 8, "A")
 _speechy = np.clip(rng.laplace(0.0, 0.05, 300), -1, 1)
@@ -142,51 +202,133 @@ comp_bad.hidden("bad_law", 'law = "alaw" raises ValueError', np.zeros(3), 8, "al
 comp_bad.hidden("bad_law_none", "law = None raises ValueError", np.zeros(3), 8, None)
 
 # ------------------------------------------------------------------------------------- q9 the value
-cases.value("mu_law_width_db", points=1.0, doc="the width of 8-bit mu-law's 3 dB plateau on the 8 kHz speech",
-            atol=1.0, note=" (to 1 dB)", plausible=(5.0, 80.0))
+cases.value(
+    "mu_law_width_db",
+    points=1.0,
+    doc="the width of 8-bit mu-law's 3 dB plateau on the 8 kHz speech",
+    atol=1.0,
+    note=" (to 1 dB)",
+    plausible=(5.0, 80.0),
+)
 
 # ------------------------------------------------------------------------------------------- q10 G.711
-g711 = cases.group("g711_ulaw_encode", points=1.25,
-                   doc="g711_ulaw_encode equals ITU-T G.191's ulaw_compress on all 65,536 inputs")
-g711.public("some", "a few values of both signs", np.array([0, 1, 2, -3, 100, -100, 5000, -5000], dtype=np.int16))
+g711 = cases.group(
+    "g711_ulaw_encode",
+    points=1.25,
+    doc="g711_ulaw_encode equals ITU-T G.191's ulaw_compress on all 65,536 inputs",
+)
+g711.public(
+    "some", "a few values of both signs", np.array([0, 1, 2, -3, 100, -100, 5000, -5000], dtype=np.int16)
+)
 for block in range(16):
     lo = -32768 + 4096 * block
     sign = "negative" if block < 8 else "non-negative"
-    g711.hidden(f"block_{block:02d}", f"the {sign} inputs {lo} to {lo + 4095}",
-                np.arange(lo, lo + 4096, dtype=np.int64).astype(np.int16))
+    g711.hidden(
+        f"block_{block:02d}",
+        f"the {sign} inputs {lo} to {lo + 4095}",
+        np.arange(lo, lo + 4096, dtype=np.int64).astype(np.int16),
+    )
 
-g711_shapes = cases.group("g711_ulaw_encode", points=0.25, doc="g711_ulaw_encode keeps shapes and accepts integer dtypes")
-g711_shapes.hidden("matrix", "a (4, 5) int16 array keeps its shape", rng.integers(-32768, 32768, (4, 5)).astype(np.int16))
-g711_shapes.hidden("int32", "an int32 array in the int16 range", rng.integers(-32768, 32768, 50).astype(np.int32))
-g711_shapes.hidden("extremes", "the extremes and zeros", np.array([-32768, 32767, 0, -1, 32635, -32636], dtype=np.int64))
+g711_shapes = cases.group(
+    "g711_ulaw_encode", points=0.25, doc="g711_ulaw_encode keeps shapes and accepts integer dtypes"
+)
+g711_shapes.hidden(
+    "matrix", "a (4, 5) int16 array keeps its shape", rng.integers(-32768, 32768, (4, 5)).astype(np.int16)
+)
+g711_shapes.hidden(
+    "int32", "an int32 array in the int16 range", rng.integers(-32768, 32768, 50).astype(np.int32)
+)
+g711_shapes.hidden(
+    "extremes", "the extremes and zeros", np.array([-32768, 32767, 0, -1, 32635, -32636], dtype=np.int64)
+)
 
-g711_bad = cases.group("g711_ulaw_encode", points=0.25, doc="g711_ulaw_encode refuses floats and values out of range")
+g711_bad = cases.group(
+    "g711_ulaw_encode", points=0.25, doc="g711_ulaw_encode refuses floats and values out of range"
+)
 g711_bad.hidden("float", "a float array raises ValueError", np.array([0.5, -0.25]))
 g711_bad.hidden("too_large", "40000 raises ValueError", np.array([40000, 0], dtype=np.int32))
 g711_bad.hidden("too_small", "-40000 raises ValueError", np.array([-40000], dtype=np.int64))
 
 # ------------------------------------------------------------------------------------------- q11
 qb = cases.group("quantize_bands", points=0.75, doc="quantize_bands gives the reference indices exactly")
-qb.public("one_frame", "one frame of 8 coefficients in 3 bands",
-          np.array([0.3, -0.6, 1.25, 2.0, -0.1, 0.0, 4.4, -3.3]), np.array([0, 2, 5, 8]), np.array([0.25, 0.5, 1.0]))
+qb.public(
+    "one_frame",
+    "one frame of 8 coefficients in 3 bands",
+    np.array([0.3, -0.6, 1.25, 2.0, -0.1, 0.0, 4.4, -3.3]),
+    np.array([0, 2, 5, 8]),
+    np.array([0.25, 0.5, 1.0]),
+)
 _edges16 = np.array([0, 3, 7, 16])
-qb.hidden("frames", "3 frames of 16 coefficients, a step per band and frame", 2 * rng.normal(size=(3, 16)), _edges16,
-          2.0 ** rng.integers(-3, 3, (3, 3)))
-qb.hidden("ties", "exact ties round half to even", (np.arange(-8, 8) + 0.5) * 0.25, np.array([0, 8, 16]),
-          np.array([0.25, 0.5]))
+qb.hidden(
+    "frames",
+    "3 frames of 16 coefficients, a step per band and frame",
+    2 * rng.normal(size=(3, 16)),
+    _edges16,
+    2.0 ** rng.integers(-3, 3, (3, 3)),
+)
+qb.hidden(
+    "ties",
+    "exact ties round half to even",
+    (np.arange(-8, 8) + 0.5) * 0.25,
+    np.array([0, 8, 16]),
+    np.array([0.25, 0.5]),
+)
 qb.hidden("one_band", "a single band", rng.normal(size=10), np.array([0, 10]), np.array([0.3]))
-qb.hidden("bark_like", "25 bands of 1024 coefficients", 0.01 * rng.normal(size=1024),
-          np.array([0, 5, 9, 14, 19, 25, 30, 36, 43, 50, 58, 68, 79, 91, 107, 126, 149, 178, 211, 251, 298,
-                    354, 426, 530, 717, 1024]), 10.0 ** rng.uniform(-4, -2, 25))
+qb.hidden(
+    "bark_like",
+    "25 bands of 1024 coefficients",
+    0.01 * rng.normal(size=1024),
+    np.array(
+        [
+            0,
+            5,
+            9,
+            14,
+            19,
+            25,
+            30,
+            36,
+            43,
+            50,
+            58,
+            68,
+            79,
+            91,
+            107,
+            126,
+            149,
+            178,
+            211,
+            251,
+            298,
+            354,
+            426,
+            530,
+            717,
+            1024,
+        ]
+    ),
+    10.0 ** rng.uniform(-4, -2, 25),
+)
 
 qb_bad = cases.group("quantize_bands", points=0.25, doc="quantize_bands refuses bad edges and steps")
-qb_bad.hidden("edges_start", "edges not starting at 0", np.zeros(8), np.array([1, 4, 8]), np.array([0.1, 0.1]))
+qb_bad.hidden(
+    "edges_start", "edges not starting at 0", np.zeros(8), np.array([1, 4, 8]), np.array([0.1, 0.1])
+)
 qb_bad.hidden("edges_end", "edges not ending at M", np.zeros(8), np.array([0, 4, 7]), np.array([0.1, 0.1]))
-qb_bad.hidden("steps_shape", "steps of the wrong shape", np.zeros((2, 8)), np.array([0, 4, 8]), np.array([0.1, 0.1]))
+qb_bad.hidden(
+    "steps_shape", "steps of the wrong shape", np.zeros((2, 8)), np.array([0, 4, 8]), np.array([0.1, 0.1])
+)
 qb_bad.hidden("zero_step", "a step of 0", np.zeros(8), np.array([0, 4, 8]), np.array([0.1, 0.0]))
 
-st = cases.group("steps_from_threshold", points=0.5, doc="steps_from_threshold is sqrt(12 T)", rtol=1e-12, atol=0.0,
-                 note=" (to 1e-12 relative)")
+st = cases.group(
+    "steps_from_threshold",
+    points=0.5,
+    doc="steps_from_threshold is sqrt(12 T)",
+    rtol=1e-12,
+    atol=0.0,
+    note=" (to 1e-12 relative)",
+)
 st.public("three", "1/12, 0 and 3 give 1, 0 and 6", np.array([1 / 12, 0.0, 3.0]))
 st.hidden("frames", "a (4, 25) array of thresholds", 10.0 ** rng.uniform(-12, -2, (4, 25)))
 st.hidden("scalar", "a scalar threshold", 2.5e-7)

@@ -89,7 +89,11 @@ class Student:
 def _install_fake_testing():
     module = types.ModuleType("autograder.testing")
     module.question, module.upstream, module.follow_through, module.prefetched = (
-        question, upstream, follow_through, prefetched)
+        question,
+        upstream,
+        follow_through,
+        prefetched,
+    )
     package = types.ModuleType("autograder")
     package.testing = module
     sys.modules["autograder"] = package
@@ -119,7 +123,7 @@ def _score_test(fn, points, uses, student):
             fn(student, **kwargs)
         except AssertionError as exc:
             return 0.0, [str(exc)]
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             return 0.0, [f"{type(exc).__name__}: {exc}"]
         if credit.total == 0:
             return float(points), []
@@ -149,7 +153,7 @@ def _run_notebook(edit=None):
                 src = "".join(c["source"])
                 assert src.count(old) == 1, f"{old!r} occurs {src.count(old)} times"
                 c["source"] = src.replace(old, new)
-    ns, errors, _ = spec_stub._run(cells)
+    ns, _errors, _ = spec_stub._run(cells)
     return ns
 
 
@@ -181,20 +185,33 @@ def main(argv):
     xr = rng.uniform(-1, 1, 100)
     fn, _ = ORACLES["companded_requantize"]
     up = [ns[n] for n in ("mu_law_compress", "mu_law_expand", "a_law_compress", "a_law_expand", "requantize")]
-    print("companded oracle == solution:", all(np.array_equal(fn(*up, xr, 8, law), ns["companded_requantize"](xr, 8, law))
-                                             for law in ("mu", "A")))
+    print(
+        "companded oracle == solution:",
+        all(
+            np.array_equal(fn(*up, xr, 8, law), ns["companded_requantize"](xr, 8, law)) for law in ("mu", "A")
+        ),
+    )
     fn, _ = ORACLES["dithered_requantize"]
     up = [ns[n] for n in ("requantize", "rpdf_dither", "tpdf_dither")]
-    print("dithered oracle == solution (same seed):",
-          all(np.array_equal(fn(*up, xr, 8, k, 5), ns["dithered_requantize"](xr, 8, k, 5)) for k in ("none", "rpdf", "tpdf")))
+    print(
+        "dithered oracle == solution (same seed):",
+        all(
+            np.array_equal(fn(*up, xr, 8, k, 5), ns["dithered_requantize"](xr, 8, k, 5))
+            for k in ("none", "rpdf", "tpdf")
+        ),
+    )
     t0 = time.perf_counter()
     fn, _ = ORACLES["mu_law_width_db"]
-    print(f"width oracle {fn(ns['companded_requantize']):.4f} vs solution {ns['mu_law_width_db']:.4f} "
-          f"({time.perf_counter() - t0:.1f} s)")
+    print(
+        f"width oracle {fn(ns['companded_requantize']):.4f} vs solution {ns['mu_law_width_db']:.4f} "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
     t0 = time.perf_counter()
     base = scores(ns)
-    print(f"solution: {sum(v[0] for v in base.values())} / {sum(v[1] for v in base.values())} property points "
-          f"({time.perf_counter() - t0:.1f} s)")
+    print(
+        f"solution: {sum(v[0] for v in base.values())} / {sum(v[1] for v in base.values())} property points "
+        f"({time.perf_counter() - t0:.1f} s)"
+    )
     for qid, (got, total, notes) in base.items():
         if got < total:
             print("  SOLUTION LOSES", qid, got, total, notes)

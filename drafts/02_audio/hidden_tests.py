@@ -60,7 +60,7 @@ def _reference_noise_shaped(x, n_bits, h=(1.0,)):
     out = np.empty(len(x))
     for n, xn in enumerate(np.asarray(x, dtype=np.float64).tolist()):
         v = xn
-        for hk, ek in zip(h, past):
+        for hk, ek in zip(h, past, strict=True):
             v -= hk * ek
         u = round(v * scale) / scale
         if len(h):
@@ -126,7 +126,9 @@ def _width_db(levels, snr, drop=3.0):
         hi += 1
 
     def cross(inside, outside):
-        return levels[inside] + (snr[inside] - target) / (snr[inside] - snr[outside]) * (levels[outside] - levels[inside])
+        return levels[inside] + (snr[inside] - target) / (snr[inside] - snr[outside]) * (
+            levels[outside] - levels[inside]
+        )
 
     left = cross(lo, lo - 1) if lo > 0 else levels[0]
     right = cross(hi, hi + 1) if hi < snr.size - 1 else levels[-1]
@@ -135,8 +137,11 @@ def _width_db(levels, snr, drop=3.0):
 
 def _on_grid(y, n_bits) -> bool:
     codes = np.asarray(y, dtype=np.float64) * 2.0 ** (n_bits - 1)
-    return bool(np.all(codes == np.round(codes)) and codes.min() >= -(2 ** (n_bits - 1))
-                and codes.max() <= 2 ** (n_bits - 1) - 1)
+    return bool(
+        np.all(codes == np.round(codes))
+        and codes.min() >= -(2 ** (n_bits - 1))
+        and codes.max() <= 2 ** (n_bits - 1) - 1
+    )
 
 
 # ------------------------------------------------------------------------------ upstream checks
@@ -190,8 +195,12 @@ def _curve_sane(curve):
     return None
 
 
-for _name, _ref in (("mu_law_compress", _reference_mu_compress), ("mu_law_expand", _reference_mu_expand),
-                    ("a_law_compress", _reference_a_compress), ("a_law_expand", _reference_a_expand)):
+for _name, _ref in (
+    ("mu_law_compress", _reference_mu_compress),
+    ("mu_law_expand", _reference_mu_expand),
+    ("a_law_compress", _reference_a_compress),
+    ("a_law_expand", _reference_a_expand),
+):
     upstream(_name, reference=_ref)(_curve_sane)
 
 
@@ -221,9 +230,13 @@ def dithered_with(requantize, rpdf_dither, tpdf_dither, x, n_bits, kind, rng=Non
     return requantize(x + np.asarray(draw(x.size, 2.0 ** -(n_bits - 1), rng)).reshape(x.shape), n_bits)
 
 
-@follow_through("companded_requantize",
-                uses=("mu_law_compress", "mu_law_expand", "a_law_compress", "a_law_expand", "requantize"))
-def companded_with(mu_law_compress, mu_law_expand, a_law_compress, a_law_expand, requantize, x, n_bits, law="mu"):
+@follow_through(
+    "companded_requantize",
+    uses=("mu_law_compress", "mu_law_expand", "a_law_compress", "a_law_expand", "requantize"),
+)
+def companded_with(
+    mu_law_compress, mu_law_expand, a_law_compress, a_law_expand, requantize, x, n_bits, law="mu"
+):
     """expand(requantize(compress(x))) with any upstream curves and requantizer."""
     if law == "mu":
         return mu_law_expand(requantize(mu_law_compress(x), n_bits))
@@ -262,10 +275,14 @@ def test_requantize_on_grid_and_nearest(student, credit):
         for b, x in settings:
             with credit.part():
                 y = np.asarray(student.call("requantize", x, b))
-                assert y.shape == x.shape and y.dtype == np.float64, "requantize should return float64 of x's shape"
+                assert y.shape == x.shape and y.dtype == np.float64, (
+                    "requantize should return float64 of x's shape"
+                )
                 assert _on_grid(y, b), f"some outputs are not on the {b}-bit grid k / 2**(B-1)"
-                inside = (x >= -1) & (x < 1 - 2.0 ** -b)
-                assert np.all(np.abs(y - x)[inside] <= 2.0 ** -b + 1e-15), "some outputs are not the nearest level"
+                inside = (x >= -1) & (x < 1 - 2.0**-b)
+                assert np.all(np.abs(y - x)[inside] <= 2.0**-b + 1e-15), (
+                    "some outputs are not the nearest level"
+                )
 
 
 @question("q1", points=0.25)
@@ -274,7 +291,9 @@ def test_requantize_is_idempotent_and_monotone(student):
     x = np.linspace(-1.5, 1.5, 3001)
     y = np.asarray(student.call("requantize", x, 5))
     assert np.all(np.diff(y) >= 0), "requantize should never decrease as x increases"
-    assert np.array_equal(np.asarray(student.call("requantize", y, 5)), y), "a level should requantize to itself"
+    assert np.array_equal(np.asarray(student.call("requantize", y, 5)), y), (
+        "a level should requantize to itself"
+    )
 
 
 # ------------------------------------------------------------------------------------------- q2
@@ -302,7 +321,9 @@ def test_rpdf_bounds_mean_variance(student, credit):
         with credit.part():
             d = np.asarray(student.call("rpdf_dither", N_DRAWS, step, seed), dtype=np.float64)
             assert d.shape == (N_DRAWS,), "rpdf_dither should return n values"
-            assert np.all((d >= -step / 2) & (d <= step / 2)), "RPDF values should lie within half a step of 0"
+            assert np.all((d >= -step / 2) & (d <= step / 2)), (
+                "RPDF values should lie within half a step of 0"
+            )
             sigma2 = step**2 / 12
             assert abs(d.mean()) <= 5 * np.sqrt(sigma2 / N_DRAWS), "the mean of RPDF dither should be 0"
             sd_var = np.sqrt((step**4 / 80 - sigma2**2) / N_DRAWS)
@@ -331,7 +352,9 @@ def test_dither_shapes(student, credit):
         assert _ks_uniform(d, 0.5) <= 2.2 / np.sqrt(N_DRAWS), "RPDF values should be uniformly distributed"
     with credit.part():
         d = np.asarray(student.call("tpdf_dither", N_DRAWS, 1.0, 6), dtype=np.float64)
-        assert _ks_triangular(d, 1.0) <= 2.2 / np.sqrt(N_DRAWS), "TPDF values should have a triangular density"
+        assert _ks_triangular(d, 1.0) <= 2.2 / np.sqrt(N_DRAWS), (
+            "TPDF values should have a triangular density"
+        )
 
 
 @question("q2", points=0.25)
@@ -363,7 +386,7 @@ def _constant_levels(n_bits):
 
 @question("q3", points=0.5, uses=("requantize", "rpdf_dither", "tpdf_dither"))
 def test_mean_error_is_zero_at_every_level(student, requantize, rpdf_dither, tpdf_dither, credit):
-    """With RPDF or TPDF dither the mean error is the procedure's at each of 16 input levels (0 for the reference)."""
+    """With RPDF or TPDF dither the mean error is the procedure's at 16 input levels (0 for the reference)."""
     x, step = _constant_levels(8)
     for kind, draw in (("rpdf", rpdf_dither), ("tpdf", tpdf_dither)):
         with credit.part():
@@ -377,13 +400,17 @@ def test_mean_error_is_zero_at_every_level(student, requantize, rpdf_dither, tpd
 
 @question("q3", points=0.5, uses=("requantize", "rpdf_dither", "tpdf_dither"))
 def test_tpdf_error_power_is_constant(student, requantize, rpdf_dither, tpdf_dither, credit):
-    """With TPDF dither the total error power is the procedure's at every level (step**2/4 for the reference)."""
+    """With TPDF dither the error power is the procedure's at every level (step**2/4 for the reference)."""
     for n_bits in (8, 12):
         with credit.part():
             x, step = _constant_levels(n_bits)
             got = np.asarray(student.call("dithered_requantize", x, n_bits, "tpdf", 41), dtype=np.float64)
-            expected = np.asarray(requantize(x + np.asarray(tpdf_dither(x.size, step, 41)).reshape(x.shape), n_bits))
-            tolerance = 5 * np.sqrt(2) * (2.25 * step**2 / 2) / np.sqrt(_REPEATS)  # error**2 in [0, 2.25 step**2]
+            expected = np.asarray(
+                requantize(x + np.asarray(tpdf_dither(x.size, step, 41)).reshape(x.shape), n_bits)
+            )
+            tolerance = (
+                5 * np.sqrt(2) * (2.25 * step**2 / 2) / np.sqrt(_REPEATS)
+            )  # error**2 in [0, 2.25 step**2]
             gap = np.abs(((got - x) ** 2).mean(axis=1) - ((expected - x) ** 2).mean(axis=1))
             assert np.all(gap <= tolerance), "with TPDF dither the error power should not depend on the input"
 
@@ -436,7 +463,9 @@ def test_shaped_outputs_on_grid(student, credit):
         for b, h in _SHAPER_SETTINGS:
             with credit.part():
                 y = np.asarray(student.call("noise_shaped_requantize", x, b, h))
-                assert y.shape == x.shape and y.dtype == np.float64, "the output should be float64 of x's shape"
+                assert y.shape == x.shape and y.dtype == np.float64, (
+                    "the output should be float64 of x's shape"
+                )
                 assert _on_grid(y, b), "some outputs are not on the B-bit grid (feed back before rounding)"
 
 
@@ -451,15 +480,17 @@ def test_shaped_error_is_filtered_rounding_error(student, credit):
             with credit.part():
                 y = np.asarray(student.call("noise_shaped_requantize", x, b, h), dtype=np.float64)
                 e = _rebuilt_errors(x, y, h)
-                assert np.max(np.abs(e)) <= 2.0 ** -b + 1e-12, (
-                    "y - x is not the rounding error filtered by 1 - sum h z^-(k+1): check the sign and what is fed back"
+                assert np.max(np.abs(e)) <= 2.0**-b + 1e-12, (
+                    "y - x is not the rounding error filtered by 1 - sum h z^-(k+1): "
+                    "check the sign and what is fed back"
                 )
 
 
 @question("q5", points=0.5)
 def test_shaped_error_spectrum(student, credit):
     """On 2**15 samples of noise the total error power is 2x (first order) and 6x (second order) step**2/12
-    (within 8 %), and the first-order error below fs/16 is at least 10 dB below its share without shaping (theory: 12.9 dB)."""
+    (within 8 %), and the first-order error below fs/16 is at least 10 dB below its share without shaping
+    (theory: 12.9 dB)."""
     rng = np.random.default_rng(503)
     x = np.clip(0.1 * rng.standard_normal(2**15), -0.5, 0.5)
     step = 2.0**-7
@@ -486,9 +517,13 @@ def test_overload_does_not_run_away(student, credit):
         with credit.part():
             y = np.asarray(student.call("noise_shaped_requantize", x, b, (2.0, -1.0)), dtype=np.float64)
             good = _reference_noise_shaped(x, b, (2.0, -1.0))
-            assert np.all((y >= -1.0) & (y <= 1.0 - 2.0 ** -(b - 1))), "the output should be clipped to the codes"
+            assert np.all((y >= -1.0) & (y <= 1.0 - 2.0 ** -(b - 1))), (
+                "the output should be clipped to the codes"
+            )
             rms, rms_good = np.sqrt(np.mean((y - x) ** 2)), np.sqrt(np.mean((good - x) ** 2))
-            assert rms <= 2 * rms_good + 2.0 ** -(b - 1), "the error runs away on a clipping input: is the clipping error fed back?"
+            assert rms <= 2 * rms_good + 2.0 ** -(b - 1), (
+                "the error runs away on a clipping input: is the clipping error fed back?"
+            )
 
 
 # ------------------------------------------------------------------------------------------- q7
@@ -498,8 +533,12 @@ def test_overload_does_not_run_away(student, credit):
 def test_curves_are_inverse_pairs(student, credit):
     """expand(compress(x)) = x and compress(expand(y)) = y to 1e-12, for both laws and other parameters."""
     x = np.concatenate([np.linspace(-1, 1, 1001), [1e-12, -3e-7, 0.5 / 87.6, 1 / 87.6]])
-    pairs = (("mu_law_compress", "mu_law_expand", {}), ("mu_law_compress", "mu_law_expand", {"mu": 100}),
-             ("a_law_compress", "a_law_expand", {}), ("a_law_compress", "a_law_expand", {"A": 50.0}))
+    pairs = (
+        ("mu_law_compress", "mu_law_expand", {}),
+        ("mu_law_compress", "mu_law_expand", {"mu": 100}),
+        ("a_law_compress", "a_law_expand", {}),
+        ("a_law_compress", "a_law_expand", {"A": 50.0}),
+    )
     for compress, expand, kw in pairs:
         with credit.part():
             y = np.asarray(student.call(compress, x, **kw), dtype=np.float64)
@@ -518,7 +557,9 @@ def test_curves_are_odd_and_fix_the_ends(student, credit):
             plus = np.asarray(student.call(name, x), dtype=np.float64)
             minus = np.asarray(student.call(name, -x), dtype=np.float64)
             assert np.allclose(minus, -plus, rtol=0, atol=1e-12), f"{name} should be odd"
-            assert abs(plus[0]) <= 1e-12 and abs(plus[-1] - 1) <= 1e-12, f"{name} should map 0 to 0 and 1 to 1"
+            assert abs(plus[0]) <= 1e-12 and abs(plus[-1] - 1) <= 1e-12, (
+                f"{name} should map 0 to 0 and 1 to 1"
+            )
 
 
 @question("q7", points=0.25)
@@ -527,7 +568,9 @@ def test_a_law_linear_segment(student):
     x = np.linspace(0, 1 / 87.6, 50, endpoint=False)[1:]
     y = np.asarray(student.call("a_law_compress", x), dtype=np.float64)
     assert np.allclose(y, 87.6 * x / (1 + np.log(87.6)), rtol=1e-12, atol=1e-15), "A-law is linear below 1/A"
-    edge = np.asarray(student.call("a_law_compress", np.array([1 / 87.6 * (1 - 1e-9), 1 / 87.6 * (1 + 1e-9)])))
+    edge = np.asarray(
+        student.call("a_law_compress", np.array([1 / 87.6 * (1 - 1e-9), 1 / 87.6 * (1 + 1e-9)]))
+    )
     assert abs(edge[1] - edge[0]) <= 1e-8, "A-law should be continuous at |x| = 1/A"
 
 
@@ -542,7 +585,9 @@ def test_g711_codes_are_uint8_and_ordered(student):
     assert codes.dtype == np.uint8 and codes.shape == x.shape, "g711_ulaw_encode should return uint8 codes"
     assert np.unique(codes).size == 256, "every one of the 256 codes should be used"
     c = codes.astype(np.int64)
-    assert np.all(np.diff(c[32768:]) <= 0) and np.all(np.diff(c[:32768]) >= 0), "the codes are not ordered like G.711's"
+    assert np.all(np.diff(c[32768:]) <= 0) and np.all(np.diff(c[:32768]) >= 0), (
+        "the codes are not ordered like G.711's"
+    )
 
 
 # ------------------------------------------------------------------------------------------ q11
@@ -556,7 +601,7 @@ def test_band_indices_reconstruct_within_half_a_step(student, credit):
     for shape in ((64,), (7, 64)):
         with credit.part():
             c = rng.normal(size=shape) * 3
-            steps = 10.0 ** rng.uniform(-2, 0, shape[:-1] + (5,))
+            steps = 10.0 ** rng.uniform(-2, 0, (*shape[:-1], 5))
             q = np.asarray(student.call("quantize_bands", c, edges, steps))
             assert q.dtype == np.int64 and q.shape == c.shape, "quantize_bands should return int64 indices"
             per = np.repeat(steps, np.diff(edges), axis=-1)

@@ -81,7 +81,7 @@ def noise_shaped_requantize(x, n_bits, h=(1.0,)):
         out.append(min(max(u, -1.0), 1.0 - 1.0 / scale))
     return np.array(out, dtype=np.float64)
 ''',
-    "q7_mu_law_compress": '''
+    "q7_mu_law_compress": """
 import math
 
 
@@ -90,14 +90,14 @@ def mu_law_compress(x, mu=255):
     out = [math.copysign(math.log(1 + mu * abs(v)) / math.log(1 + mu), v) if v != 0 else 0.0
            for v in arr.ravel().tolist()]
     return np.array(out).reshape(arr.shape)
-''',
-    "q7_mu_law_expand": '''
+""",
+    "q7_mu_law_expand": """
 def mu_law_expand(y, mu=255):
     arr = np.asarray(y, dtype=float)
     out = [math.copysign(((1 + mu) ** abs(v) - 1) / mu, v) if v != 0 else 0.0 for v in arr.ravel().tolist()]
     return np.array(out).reshape(arr.shape)
-''',
-    "q7_a_law_compress": '''
+""",
+    "q7_a_law_compress": """
 def a_law_compress(x, A=87.6):
     arr = np.asarray(x, dtype=float)
     out = []
@@ -109,8 +109,8 @@ def a_law_compress(x, A=87.6):
             c = (1 + math.log(A * a)) / (1 + math.log(A))
         out.append(math.copysign(c, v) if v != 0 else 0.0)
     return np.array(out).reshape(arr.shape)
-''',
-    "q7_a_law_expand": '''
+""",
+    "q7_a_law_expand": """
 def a_law_expand(y, A=87.6):
     arr = np.asarray(y, dtype=float)
     out = []
@@ -122,16 +122,16 @@ def a_law_expand(y, A=87.6):
             e = math.exp(a * (1 + math.log(A)) - 1) / A
         out.append(math.copysign(e, v) if v != 0 else 0.0)
     return np.array(out).reshape(arr.shape)
-''',
-    "q8_companded_requantize": '''
+""",
+    "q8_companded_requantize": """
 def companded_requantize(x, n_bits, law="mu"):
     curves = {"mu": (mu_law_compress, mu_law_expand), "A": (a_law_compress, a_law_expand)}
     if law not in curves:
         raise ValueError("law must be 'mu' or 'A'")
     compress, expand = curves[law]
     return expand(requantize(compress(x), n_bits))
-''',
-    "q9_mu_law_width_db": '''
+""",
+    "q9_mu_law_width_db": """
 mu_law_width_db = ...
 snr_list = []
 for g in gains_db:
@@ -156,7 +156,7 @@ else:
     s_in, s_out = snr_list[j], snr_list[j + 1]
     high_level = levels_db[j] + (levels_db[j + 1] - levels_db[j]) * (s_in - target) / (s_in - s_out)
 mu_law_width_db = float(high_level - low_level)
-''',
+""",
     "q10_g711_ulaw_encode": '''
 def g711_ulaw_encode(pcm16):
     """G.191's loop, sample by sample, with Python ints."""
@@ -180,12 +180,13 @@ def g711_ulaw_encode(pcm16):
         out.append(code)
     return np.array(out, dtype=np.uint8).reshape(arr.shape)
 ''',
-    "q11_quantize_bands": '''
+    "q11_quantize_bands": """
 def quantize_bands(coeffs, band_edges, steps):
     c = np.asarray(coeffs, dtype=float)
     edges = [int(e) for e in np.asarray(band_edges).tolist()]
     s = np.asarray(steps, dtype=float)
-    if len(edges) < 2 or edges[0] != 0 or edges[-1] != c.shape[-1] or any(b <= a for a, b in zip(edges, edges[1:])):
+    rising = all(b > a for a, b in zip(edges, edges[1:]))
+    if len(edges) < 2 or edges[0] != 0 or edges[-1] != c.shape[-1] or not rising:
         raise ValueError("bad band edges")
     if s.shape != c.shape[:-1] + (len(edges) - 1,) or np.any(s <= 0):
         raise ValueError("bad steps")
@@ -194,12 +195,12 @@ def quantize_bands(coeffs, band_edges, steps):
         lo, hi = edges[b], edges[b + 1]
         out[..., lo:hi] = np.round(c[..., lo:hi] / s[..., b:b + 1])
     return out
-''',
-    "q11_steps_from_threshold": '''
+""",
+    "q11_steps_from_threshold": """
 def steps_from_threshold(threshold):
     t = np.asarray(threshold, dtype=float)
     if (t < 0).any():
         raise ValueError("negative threshold")
     return (12 * t) ** 0.5
-''',
+""",
 }

@@ -13,13 +13,13 @@ def requantize(x, n_bits):
     codes = np.rint(np.asarray(x, dtype=np.float64) / step)
     return np.minimum(np.maximum(codes, -1.0 / step), 1.0 / step - 1.0) * step
 ''',
-    "q2_rpdf_dither": '''
+    "q2_rpdf_dither": """
 def rpdf_dither(n, step, rng):
     rng = np.random.default_rng(rng)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0 or not step > 0:
         raise ValueError("need n >= 0 and step > 0")
     return step * (rng.random(int(n)) - 0.5)
-''',
+""",
     "q2_tpdf_dither": '''
 def tpdf_dither(n, step, rng):
     """numpy's own triangular distribution on (-step, step) with its peak at 0."""
@@ -28,7 +28,7 @@ def tpdf_dither(n, step, rng):
         raise ValueError("need n >= 0 and step > 0")
     return rng.triangular(-step, 0.0, step, int(n))
 ''',
-    "q3_dithered_requantize": '''
+    "q3_dithered_requantize": """
 def dithered_requantize(x, n_bits, kind, rng=None):
     rng = np.random.default_rng(rng)
     makers = {"none": None, "rpdf": rpdf_dither, "tpdf": tpdf_dither}
@@ -39,7 +39,7 @@ def dithered_requantize(x, n_bits, kind, rng=None):
         return requantize(x, n_bits)
     requantize(x[:0], n_bits)  # validates n_bits
     return requantize(x + makers[kind](x.size, 2.0 ** (1 - n_bits), rng).reshape(x.shape), n_bits)
-''',
+""",
     "q5_noise_shaped_requantize": '''
 def noise_shaped_requantize(x, n_bits, h=(1.0,)):
     """The feedback sum as a dot product with the reversed error history."""
@@ -60,17 +60,17 @@ def noise_shaped_requantize(x, n_bits, h=(1.0,)):
             history[0] = u[n] - v
     return np.clip(u, -1.0, 1.0 - 1.0 / scale)
 ''',
-    "q7_mu_law_compress": '''
+    "q7_mu_law_compress": """
 def mu_law_compress(x, mu=255):
     x = np.asarray(x, dtype=np.float64)
     return np.copysign(np.log(1.0 + mu * np.abs(x)) / np.log(1.0 + mu), x)
-''',
-    "q7_mu_law_expand": '''
+""",
+    "q7_mu_law_expand": """
 def mu_law_expand(y, mu=255):
     y = np.asarray(y, dtype=np.float64)
     return np.copysign((np.power(1.0 + mu, np.abs(y)) - 1.0) / mu, y)
-''',
-    "q7_a_law_compress": '''
+""",
+    "q7_a_law_compress": """
 def a_law_compress(x, A=87.6):
     x = np.asarray(x, dtype=np.float64)
     ax = np.abs(x)
@@ -79,8 +79,8 @@ def a_law_compress(x, A=87.6):
     out[small] = A * ax[small] / (1.0 + np.log(A))
     out[~small] = (1.0 + np.log(A) + np.log(ax[~small])) / (1.0 + np.log(A))
     return np.copysign(out, x)
-''',
-    "q7_a_law_expand": '''
+""",
+    "q7_a_law_expand": """
 def a_law_expand(y, A=87.6):
     y = np.asarray(y, dtype=np.float64)
     ay = np.abs(y)
@@ -90,16 +90,16 @@ def a_law_expand(y, A=87.6):
     out[small] = ay[small] * k / A
     out[~small] = np.exp(ay[~small] * k) / (A * np.e)
     return np.copysign(out, y)
-''',
-    "q8_companded_requantize": '''
+""",
+    "q8_companded_requantize": """
 def companded_requantize(x, n_bits, law="mu"):
     if law not in ("mu", "A"):
         raise ValueError("law must be 'mu' or 'A'")
     compressed = mu_law_compress(x) if law == "mu" else a_law_compress(x)
     levels = requantize(compressed, n_bits)
     return mu_law_expand(levels) if law == "mu" else a_law_expand(levels)
-''',
-    "q9_mu_law_width_db": '''
+""",
+    "q9_mu_law_width_db": """
 mu_law_width_db = ...
 scaled = [speech8 * 10 ** (g / 20) for g in gains_db]
 snr = np.array([metrics.snr_db(s, companded_requantize(s, 8)) for s in scaled])
@@ -109,10 +109,13 @@ below = np.flatnonzero(snr[:top] < goal)
 above = np.flatnonzero(snr[top:] < goal) + top
 lo_in = below[-1] + 1 if below.size else 0
 hi_in = above[0] - 1 if above.size else snr.size - 1
-left = levels_db[0] if lo_in == 0 else np.interp(goal, [snr[lo_in - 1], snr[lo_in]], [levels_db[lo_in - 1], levels_db[lo_in]])
-right = levels_db[-1] if hi_in == snr.size - 1 else np.interp(goal, [snr[hi_in + 1], snr[hi_in]], [levels_db[hi_in + 1], levels_db[hi_in]])
+left, right = levels_db[0], levels_db[-1]
+if lo_in > 0:
+    left = np.interp(goal, [snr[lo_in - 1], snr[lo_in]], [levels_db[lo_in - 1], levels_db[lo_in]])
+if hi_in < snr.size - 1:
+    right = np.interp(goal, [snr[hi_in + 1], snr[hi_in]], [levels_db[hi_in + 1], levels_db[hi_in]])
 mu_law_width_db = float(right - left)
-''',
+""",
     "q10_g711_ulaw_encode": '''
 def g711_ulaw_encode(pcm16):
     """From the standard's decision thresholds: each biased magnitude falls in one of 128 intervals."""
@@ -129,7 +132,7 @@ def g711_ulaw_encode(pcm16):
     value = segment * 16 + mantissa
     return np.where(x < 0, 127 - value, 255 - value).astype(np.uint8)
 ''',
-    "q11_quantize_bands": '''
+    "q11_quantize_bands": """
 def quantize_bands(coeffs, band_edges, steps):
     c = np.asarray(coeffs, dtype=np.float64)
     edges = np.asarray(band_edges)
@@ -143,12 +146,12 @@ def quantize_bands(coeffs, band_edges, steps):
         raise ValueError("steps must be positive")
     band_of = np.searchsorted(edges, np.arange(c.shape[-1]), side="right") - 1
     return np.rint(c / s[..., band_of]).astype(np.int64)
-''',
-    "q11_steps_from_threshold": '''
+""",
+    "q11_steps_from_threshold": """
 def steps_from_threshold(threshold):
     t = np.asarray(threshold, dtype=np.float64)
     if np.any(t < 0):
         raise ValueError("negative threshold")
     return 2.0 * np.sqrt(3.0 * t)
-''',
+""",
 }
