@@ -507,6 +507,8 @@ SHAPING = {"off": (), "first order, 1 - z^-1": (1.0,), "second order, (1 - z^-1)
 _DITHER_VARIANCE = {"none": 0.0, "rpdf": 1.0 / 12.0, "tpdf": 1.0 / 6.0}
 #: A student's functions slower than this (seconds) make the bits slider update on release only.
 SLOW_S = 0.1
+#: The waveform panel shows the first this many seconds of the excerpt, sample by sample.
+WAVEFORM_S = 0.025
 
 
 class RequantizationExplorer(_Explorer):
@@ -526,7 +528,9 @@ class RequantizationExplorer(_Explorer):
     the same result. The figure shows the excerpt and the result, and the error's power spectral
     density (:func:`quantkit.signals.psd`) with the model overlaid: ``(step**2 / 12 + dither
     variance) * |NTF(f)|**2`` as a one-sided density (:func:`quantkit.signals.ntf_power`). Two players
-    play the result and the error ``y - x`` amplified by a power of two (its gain is in the label).
+    play the result and the error ``y - x`` amplified by a power of two (its gain is in the label). The
+    waveform panel shows the first :data:`WAVEFORM_S` seconds sample by sample (the staircase is
+    visible there); the spectrum, the SQNR and the players use the whole excerpt.
 
     Parameters
     ----------
@@ -621,13 +625,22 @@ class RequantizationExplorer(_Explorer):
         self._result_label = widgets.HTML("result")
         self._error_label = widgets.HTML("error")
         ax_wave, ax_psd = self.axes
-        t = np.arange(self.x.size) / self.rate
+        shown = max(2, min(self.x.size, round(WAVEFORM_S * self.rate)))
+        self._shown = shown
+        t_ms = 1000.0 * np.arange(shown) / self.rate
         with style():
-            ax_wave.plot(t, self.x, color=COLORS["signal"], linewidth=1.0, label="excerpt")
-            (self._wave,) = ax_wave.plot(t, self.x, color=COLORS["quantized"], linewidth=0.8, label="result")
-            ax_wave.set_xlabel("time in the excerpt (s)")
+            (self._wave,) = ax_wave.plot(
+                t_ms,
+                self.x[:shown],
+                color=COLORS["quantized"],
+                linewidth=1.0,
+                drawstyle="steps-mid",
+                label="result",
+            )
+            ax_wave.plot(t_ms, self.x[:shown], color=COLORS["signal"], linewidth=1.0, label="excerpt")
+            ax_wave.set_xlabel(f"time (ms), the first {1000 * shown / self.rate:.0f} ms of the excerpt")
             ax_wave.set_ylabel("amplitude")
-            ax_wave.set_xlim(0.0, t[-1] if t.size > 1 else 1.0)
+            ax_wave.set_xlim(0.0, t_ms[-1])
             ax_wave.legend(loc="upper right", ncol=2)
             (self._psd,) = ax_psd.plot([], [], color=COLORS["error"], linewidth=1.0, label="error, measured")
             (self._theory,) = ax_psd.plot(
@@ -636,9 +649,23 @@ class RequantizationExplorer(_Explorer):
             ax_psd.set_xlabel("frequency (Hz)")
             ax_psd.set_ylabel("error PSD (dB/Hz)")
             ax_psd.set_xlim(0.0, self.rate / 2)
+            # Fixed limits: from 16-bit rounding noise (about -150 dB/Hz at 44.1 kHz) to 1-bit shaped noise.
+            ax_psd.set_ylim(-170.0, -20.0)
             ax_psd.legend(loc="lower right", ncol=2)
+            ax_wave.set_title("the excerpt and the result", loc="left")
+            ax_psd.set_title(
+                "the error y − x: measured and model (step²/12 + dither variance) × |NTF|²", loc="left"
+            )
         peak = float(np.max(np.abs(self.x)))
         self._wave_limit = 1.15 * peak if peak > 0 else 1.0
+        ax_wave.set_ylim(-self._wave_limit, self._wave_limit)
+        # Blitting: the axes, labels and legends are drawn once; an update redraws only the three lines.
+        self._dynamic = (self._wave, self._psd, self._theory)
+        for artist in self._dynamic:
+            artist.set_animated(True)
+        with style():
+            self.figure.canvas.draw()
+        self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
         for control, css in (
             (self.bits, "qk-bits"),
             (self.dither, "qk-dither"),
@@ -736,17 +763,10 @@ class RequantizationExplorer(_Explorer):
         variance = step**2 / 12.0 + _DITHER_VARIANCE[kind] * step**2
         model = 2.0 * variance / self.rate * ntf_power(taps, freqs, self.rate)
         floor = 1e-30
-        self._wave.set_ydata(y)
+        self._wave.set_ydata(y[: self._shown])
         self._psd.set_data(freqs, 10 * np.log10(np.maximum(density, floor)))
         self._theory.set_data(freqs, 10 * np.log10(np.maximum(model, floor)))
-        ax_wave, ax_psd = self.axes
-        ax_wave.set_ylim(-self._wave_limit, self._wave_limit)
-        ax_wave.set_title(f"{n_bits}-bit result over the excerpt", loc="left")
-        shown = 10 * np.log10(np.maximum(np.concatenate([density[1:], model[1:]]), floor))
-        top = float(np.max(shown))
-        ax_psd.set_ylim(max(float(np.min(shown)), top - 90.0) - 5.0, top + 5.0)
-        ax_psd.set_title(f"error spectrum, feedback {shaping}", loc="left")
-        self._render()
+        self._render_lines()
         clipped = bool(np.any(np.abs(y) > 1.0))
         if not clipped:
             self.result_player.value = wav_bytes(y, self.rate)
@@ -764,6 +784,24 @@ class RequantizationExplorer(_Explorer):
             f"(your functions {1000 * self.student_seconds:.0f} ms, "
             f"explorer {1000 * self.kit_seconds:.0f} ms)"
         )
+
+    def _render_lines(self) -> None:
+        """Restore the drawn background, draw the three lines on it, encode the canvas as PNG."""
+        from PIL import Image
+
+        canvas = self.figure.canvas
+        canvas.restore_region(self._background)
+        with style():
+            for artist in self._dynamic:
+                artist.axes.draw_artist(artist)
+        width, height = canvas.get_width_height()
+        buf = io.BytesIO()
+        Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buf, format="png", compress_level=1
+        )
+        self.image.value = buf.getvalue()
+        self.image.layout.display = None
+        self.message.layout.display = "none"
 
     @staticmethod
     def _needed(kind: str, taps: tuple[float, ...]) -> str:
