@@ -238,7 +238,12 @@ class Mp3RoundTrip:
 
 
 def mp3_round_trip(x: ArrayLike, rate: int, kbps: int, quality: int = 2) -> Mp3RoundTrip:
-    """Encode ``x`` as MP3 at ``kbps`` (LAME), decode it (miniaudio) at ``rate`` and align it with ``x``.
+    """Encode ``x`` as MP3 at ``kbps`` (LAME), decode it (miniaudio), resample it to ``rate``, align it.
+
+    When LAME lowered the stream's sample rate (low bit rates), the decoded stream is resampled to
+    ``rate`` with ``scipy.signal.resample_poly`` (a Kaiser-windowed polyphase filter), not with
+    miniaudio's linear resampler, whose images above the stream's Nyquist frequency would look like
+    high-frequency content the codec kept.
 
     Parameters
     ----------
@@ -264,17 +269,24 @@ def mp3_round_trip(x: ArrayLike, rate: int, kbps: int, quality: int = 2) -> Mp3R
     Notes
     -----
     At 44.1 kHz with LAME 3.100 (lameenc 1.x) and miniaudio 1.x the delay is 1105 samples when the
-    stream keeps 44.1 kHz (LAME's encoder delay of 576 samples plus the decoder's 528 + 1); at low bit
-    rates the stream runs at a lower rate and the delay, counted at ``rate``, grows accordingly.
+    stream keeps 44.1 kHz (LAME's encoder delay of 576 samples plus the decoder's 528 + 1); at
+    32 kbit/s mono LAME writes a 22.05 kHz stream, whose 1105 samples are 2210 at 44.1 kHz.
 
     Used in: notebooks/02_audio.ipynb
     """
-    import miniaudio
-
     data = _check_audio(x)
     rate = _check_rate(rate)
     stream = mp3_encode(data, rate, kbps, quality)
-    decoded, _ = mp3_decode(stream, rate)
+    decoded, stream_rate = mp3_decode(stream)
+    if stream_rate != rate:
+        # miniaudio's own resampler interpolates linearly and leaves images above the stream's Nyquist
+        # frequency; scipy's polyphase filter removes them.
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(rate, stream_rate)
+        decoded = resample_poly(decoded, rate // g, stream_rate // g, axis=0)
     if data.ndim == 2 and decoded.ndim == 1:  # pragma: no cover - LAME keeps two channels
         decoded = np.column_stack([decoded, decoded])
     aligned, delay = align(data, decoded)
@@ -285,7 +297,7 @@ def mp3_round_trip(x: ArrayLike, rate: int, kbps: int, quality: int = 2) -> Mp3R
         kbps=int(kbps),
         n_bytes=len(stream),
         actual_kbps=8.0 * len(stream) / duration / 1000.0,
-        stream_rate=int(miniaudio.mp3_get_info(stream).sample_rate),
+        stream_rate=int(stream_rate),
         delay=delay,
         gain=float(np.vdot(aligned, data) / np.vdot(data, data)) if np.any(data) else 1.0,
     )
