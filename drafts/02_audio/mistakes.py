@@ -368,11 +368,18 @@ MISTAKES = {
             "G.711 sends silence (input 0) as 0xFF.",
         ),
         M(
-            "negates",
+            "shift_then_negate",
+            "magnitude = np.where(x < 0, ~x, x) >> 2",
+            "magnitude = np.where(x < 0, -(x >> 2), x >> 2)",
+            "shifts, then negates negative inputs (exactly what audioop.lin2ulaw does)",
+            "G.191 takes ~x = -x - 1 before the shift: -1, -4, -5 get the magnitudes of 0, 3, 4.",
+        ),
+        M(
+            "negate_then_shift",
             "magnitude = np.where(x < 0, ~x, x) >> 2",
             "magnitude = np.where(x < 0, -x, x) >> 2",
-            "negates negative inputs instead of taking the one's complement (as audioop.lin2ulaw)",
-            "G.191 takes ~x, which is -x - 1, for negative inputs: what is the code of -1? Of 0?",
+            "negates instead of taking the one's complement (as libsndfile's ULAW writer)",
+            "G.191 takes ~x, which is -x - 1, for negative inputs: what is the code of -4? Of 3?",
         ),
         M(
             "sign_bit_for_positive",
