@@ -5,13 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env lab test lint clean release refs grade
+.PHONY: help env lab test test-full lint clean release refs verify grade
 
 help:  ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml autograder/pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]' -e ./autograder
@@ -31,6 +31,13 @@ lint: $(STAMP)  ## Run ruff over the whole repository
 test: $(STAMP)  ## Run ruff and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+test-full: $(STAMP)  ## Like test, and every known mistake through real nbgrader autograde too
+	$(BIN)/ruff check .
+	QUANTGRADE_FULL=1 $(BIN)/python -m pytest
+
+verify: $(STAMP)  ## Check every notebook's whole contract and print a table each (quantgrade verify)
+	$(BIN)/quantgrade verify
 
 release: $(STAMP)  ## Write the student notebooks/ from solutions/ (quantgrade release)
 	$(BIN)/quantgrade release

@@ -7,8 +7,10 @@ keyword-only ``main()``; everything the command does is also available from Pyth
 ``release``   :func:`autograder.release.main` (solutions/ → notebooks/)
 ``refs``      :func:`autograder.refs.main` (public and hidden reference outputs)
 ``grade``     :func:`autograder.grade.main` (grade a folder of submissions, write reports)
-``check``     :func:`autograder.check.main` (a self-learner's public checks on one notebook)
+``check``     :func:`autograder.selfcheck.main` (a self-learner's public checks on one notebook)
 ``demo``      :func:`autograder.demo.main` (build the demo class of submissions)
+``verify``    :func:`autograder.verify.main` (check everything a notebook must satisfy)
+``new``       :func:`autograder.scaffold.main` (write a working skeleton of a new notebook)
 ============  ===========================================================================
 
 ``quantgrade grade`` also prints the totals table of the reports it wrote (rebuilt from
@@ -59,6 +61,8 @@ examples:
   quantgrade demo --out grading-out/demo-class
   quantgrade grade grading-out/demo-class --out grading-out/demo
   quantgrade check notebooks/01_sampling_quantization.ipynb
+  quantgrade verify                     check every notebook's whole contract (a table each)
+  quantgrade new 06_vectors --title "Vector quantization"
   quantgrade <command> --help           options of one command
 
 exit status: 0 work completed (whatever the scores), 1 the grader failed (or --check found stale
@@ -103,6 +107,23 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "  quantgrade check notebooks/01_sampling_quantization.ipynb\n"
         "  quantgrade check my_copy.ipynb --slug 01_sampling_quantization\n",
     ),
+    "verify": (
+        "check everything a notebook must satisfy and print a table (all notebooks by default)",
+        "Static checks (spec, release, graded names, points, public answers, back-links, demo cells), "
+        "then the references' currency and one batch graded by the hardened grader: the solution gets "
+        "full marks, the released notebook runs and gets 0, every known mistake loses points in its own "
+        "question only, every correct style gets full marks, the solution is fast enough.",
+        "  quantgrade verify\n"
+        "  quantgrade verify 01_sampling_quantization --jobs 2\n"
+        "  quantgrade verify --static        # no kernels: the checks that take a second\n",
+    ),
+    "new": (
+        "write a working skeleton of a new notebook (solution, manifest, cases, mistakes, tests, style)",
+        "Scaffold solutions/SLUG.ipynb and autograder/course/SLUG/ with a set-up cell, one graded "
+        "function with its test cell, a written answer, cases, three known mistakes, hidden tests and "
+        "three styles, then release it and generate its references, so that `quantgrade verify SLUG` passes.",
+        '  quantgrade new 06_vectors --title "Vector quantization"\n',
+    ),
     "demo": (
         "build a demo class of submissions (correct, known mistakes, blank, broken, endless loop)",
         "Write OUT/<student>/<notebook>.ipynb for every notebook: alice_correct, one "
@@ -113,10 +134,10 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-
 def _add_slug_option(parser: argparse.ArgumentParser, help_text: str) -> None:
     """``--notebook SLUG`` (alias ``--slug``), repeatable, collected into ``slugs``."""
     parser.add_argument("--notebook", "--slug", dest="slugs", action="append", metavar="SLUG", help=help_text)
+
 
 def _positive_int(text: str) -> int:
     try:
@@ -262,6 +283,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="which course notebook it is, when the file was renamed (default: from the file name)",
     )
 
+    p = add("verify")
+    p.add_argument("slugs", nargs="*", metavar="SLUG", help="notebooks to verify (default: all)")
+    p.add_argument("--jobs", type=_positive_int, default=2, metavar="N", help="grading workers (default: 2)")
+    p.add_argument("--static", action="store_true", help="only the checks that need no kernel")
+
+    p = add("new")
+    p.add_argument("slug", metavar="SLUG", help="the new notebook's slug, e.g. 06_vector_quantization")
+    p.add_argument("--title", required=True, help="its title")
+
     p = add("demo")
     p.add_argument(
         "--out",
@@ -280,7 +310,9 @@ def _course(args: argparse.Namespace) -> Course:
         root = Path(root).expanduser()
         if not root.is_dir():
             raise GraderFault(f"course folder {root} does not exist")
-        course = Course(root=root.resolve())
+        # The root's own specs and public references when it has them (another checkout), else the
+        # installed packages' (a folder of solutions only).
+        course = default_course(root.resolve())
     else:
         try:
             course = default_course()
@@ -387,7 +419,13 @@ def _run(args: argparse.Namespace) -> int:
     if command == "check":
         if not args.notebook.is_file():
             raise GraderFault(f"notebook {args.notebook} does not exist")
-        return _call(_verb("check"), notebook=args.notebook, course=course, slug=args.slug)
+        return _call(_verb("selfcheck"), notebook=args.notebook, course=course, slug=args.slug)
+    if command == "verify":
+        return _call(
+            _verb("verify"), course=course, slugs=args.slugs or None, jobs=args.jobs, static=args.static
+        )
+    if command == "new":
+        return _call(_verb("scaffold"), course=course, slug=args.slug, title=args.title)
     if command == "demo":
         return _call(_verb("demo"), out=args.out, course=course)
     raise AssertionError(f"unhandled command {command}")  # pragma: no cover - argparse forbids it

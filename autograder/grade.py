@@ -32,7 +32,7 @@ from typing import Any
 
 import nbformat
 
-from autograder.kernel import Kernel, KernelError, KernelSupply, Limits, get_sandbox
+from autograder.kernel import Kernel, KernelError, KernelSupply, Limits, get_sandbox, is_test_cell
 from autograder.proxy import KernelStudent
 from autograder.results import QuestionResult, SubmissionResult
 from autograder.spec import Course, Manifest, default_course
@@ -124,6 +124,15 @@ def _load_course_data(course: Course, slug: str) -> _CourseData:
         hidden_refs_path=hidden if hidden.is_file() else None,
         public_refs=public,
         problem="; ".join(problems),
+    )
+
+
+def demo_cell_ids(released: nbformat.NotebookNode) -> frozenset[str]:
+    """Ids of the released notebook's code cells tagged ``demo`` (the grader does not run them)."""
+    return frozenset(
+        str(cell.get("id"))
+        for cell in released.cells
+        if cell.get("cell_type") == "code" and "demo" in cell.get("metadata", {}).get("tags", [])
     )
 
 
@@ -255,7 +264,10 @@ def _grade_one(sub: Submission, ctx: _Context, take_kernel: Callable[[], Kernel]
         timings["kernel_start"] = time.monotonic() - t
 
         t = time.monotonic()
-        run = kernel.run_notebook(restored)
+        # Cells the released notebook tags `demo` only demonstrate (verify checks that they define
+        # nothing a graded name or a later cell needs): the grader skips them, by the released cell ids.
+        demo = demo_cell_ids(data.released)
+        run = kernel.run_notebook(restored, skip=lambda cell: is_test_cell(cell) or cell.get("id") in demo)
         timings["notebook"] = time.monotonic() - t
         notes.extend(run.notes)
         errors = [c for c in run.cells if c.status == "error"]

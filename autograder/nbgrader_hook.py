@@ -41,13 +41,13 @@ from typing import Any
 
 from autograder.spec import Course, SpecError, default_course
 
-__all__ = ["HiddenTestsError", "hidden_score"]
+__all__ = ["HookError", "hidden_score"]
 
 #: Environment variable naming a course spec folder other than the installed ``autograder/course``.
 SPEC_DIR_ENV = "QUANTGRADE_SPEC_DIR"
 
 
-class HiddenTestsError(RuntimeError):
+class HookError(RuntimeError):
     """The hidden tests could not be run at all (a grader problem, not the student's)."""
 
 
@@ -151,7 +151,7 @@ def hidden_score(slug: str, qid: str, namespace: MutableMapping[str, Any]) -> fl
         If ``namespace`` is not a mapping.
     ValueError
         If the notebook or question is unknown, or the question is not autograded.
-    HiddenTestsError
+    HookError
         If the hidden tests could not be run at all (missing files, a broken test module).
     """
     if not isinstance(slug, str) or not isinstance(qid, str):
@@ -184,10 +184,10 @@ def hidden_score(slug: str, qid: str, namespace: MutableMapping[str, Any]) -> fl
             )
     except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"
-        raise HiddenTestsError(f"the hidden tests of {slug} could not run: {reason}") from exc
+        raise HookError(f"the hidden tests of {slug} could not run: {reason}") from exc
     outcome = outcomes.get(qid) if hasattr(outcomes, "get") else None
     if outcome is None:
-        raise HiddenTestsError(f"the hidden tests of {slug} gave no result for {qid}")
+        raise HookError(f"the hidden tests of {slug} gave no result for {qid}")
     score = float(getattr(outcome, "score", 0.0))
     score = min(max(score, 0.0), question.points)  # nbgrader refuses a score above the cell's points
     print("\n".join(_summary(qid, question.title, score, question.points, outcome)))

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from autograder.kernel import Execution, Kernel
-from autograder.testing import StudentError, call_one_by_one, safe_name, student_error_message
+from autograder.testing import StudentError, call_one_by_one, identifier_text, student_error_message
 from quantkit import _wire
 
 __all__ = ["REPLY_MIME", "KernelStudent", "Request"]
@@ -376,7 +376,7 @@ class KernelStudent:
             raise StudentError(
                 "bad_output", student_error_message("bad_output", name, detail=detail), name=name
             )
-        raised = _builtin_name((safe_name(ex.ename),), BaseException) if ex.ename else ""
+        raised = _builtin_name((identifier_text(ex.ename),), BaseException) if ex.ename else ""
         detail = "the call gave no result" + (f" (it raised {raised})" if raised else "")
         raise StudentError("bad_output", student_error_message("bad_output", name, detail=detail), name=name)
 
@@ -407,7 +407,7 @@ class KernelStudent:
             types = reply.get("types")
             if not (isinstance(types, list) and types and len(types) <= 64):
                 raise bad("the reply is not readable")
-            names = tuple(safe_name(t) for t in types)
+            names = tuple(identifier_text(t) for t in types)
             shown = _builtin_name(names, BaseException)
             raise StudentError(
                 "raised",
@@ -423,7 +423,7 @@ class KernelStudent:
                 raise StudentError("not_implemented", f"`{name}` is not set yet", name=name)
             raise StudentError("not_implemented", student_error_message("not_implemented", name), name=name)
         if status == "not_callable":
-            kind = _builtin_name((safe_name(reply.get("type")),), object)
+            kind = _builtin_name((identifier_text(reply.get("type")),), object)
             raise StudentError(
                 "not_defined", f"`{name}` should be a function, but it is a {kind}", name=name
             )

@@ -3,17 +3,24 @@
 For each notebook the solution runs in a kernel (the same machinery as grading), every case of
 ``cases.py`` is called through the proxy, and the outcomes are written:
 
-- public cases, with each known mistake's outputs on the public cases of its questions, to
-  ``course.public_refs_path(slug)`` (``quantkit/checks/refs/<slug>.json``, shipped to students);
-- hidden cases to ``course.hidden_refs_path(slug)`` (``autograder/course/<slug>/hidden_refs.json``).
+- public cases, with each known mistake's outputs on the public cases of its question and of the later
+  questions that use it, to ``course.public_refs_path(slug)`` (``quantkit/checks/refs/<slug>.json``,
+  shipped to students); a public *property* case stores its properties, never the solution's output
+  (the solution must have them);
+- hidden cases, and the groups (one reference test each: question, points, doc, case ids), to
+  ``course.hidden_refs_path(slug)`` (``autograder/course/<slug>/hidden_refs.json``).
 
 The solution must run without any error. A known mistake's variant runs the same way, except that
 cells after the one the mistake edits may raise (a mistake naturally breaks the cells that use its
 result); no cell of either may time out or kill the kernel.
 
 The layout is the one of ``docs/architecture.md``. The files are canonical (sorted keys, fixed
-indentation, wire-encoded values), so regenerating them gives the same bytes; ``check=True``
-compares instead of writing, which is how a test proves the committed references are current.
+indentation, wire-encoded values). Whether a committed file is current is judged *numerically*
+(:func:`differences`): structure, ids, notes and integers exactly, float inputs to 1e-12 relative and
+outputs within each case's own tolerance, so another CPU or BLAS kernel (whose last bits differ) finds
+the committed files current, and ``quantgrade refs`` leaves a file alone when its values agree (no
+churn in diffs). ``check=True`` compares instead of writing, which is how a test proves the committed
+references are current.
 """
 
 from __future__ import annotations
@@ -29,16 +36,22 @@ from typing import Any
 
 import nbformat
 
-from autograder.kernel import KernelSupply, Limits, get_sandbox
+from autograder.grade import demo_cell_ids
+from autograder.kernel import KernelSupply, Limits, get_sandbox, is_test_cell
 from autograder.proxy import KernelStudent
-from autograder.spec import Case, Course, Manifest, Mistake, default_course
+from autograder.spec import Case, Course, GroupSpec, Manifest, Mistake, default_course
 from autograder.testing import StudentError
 from autograder.variants import apply_mistake
 from quantkit import _wire
+from quantkit._compare import describe_mismatch
+from quantkit._props import check_properties
 
-__all__ = ["RefsError", "RefsText", "generate", "main", "render"]
+__all__ = ["RefsError", "RefsText", "differences", "generate", "main", "render"]
 
-FORMAT = 1
+FORMAT = 2
+#: Relative tolerance for float *inputs* when judging staleness: arguments drawn with transcendental
+#: functions (``autograder.inputs``' Box-Muller normals) may differ in the last bit on other platforms.
+INPUT_RTOL = 1e-12
 
 
 class RefsError(RuntimeError):
@@ -69,9 +82,10 @@ def _outcome(student: KernelStudent, case: Case) -> Any:
 
 
 def _case_entry(case: Case, expected: Any) -> dict[str, Any]:
-    return {
+    entry = {
         "id": case.id,
         "question": case.question,
+        "group": case.group,
         "call": case.call,
         "value": case.value,
         "args": [_wire.encode(a) for a in case.args],
@@ -79,7 +93,32 @@ def _case_entry(case: Case, expected: Any) -> dict[str, Any]:
         "rtol": float(case.rtol),
         "atol": float(case.atol),
         "note": case.note,
-        "expected": expected,
+    }
+    if case.props is not None:
+        entry["props"] = _plain(dict(case.props))
+    else:
+        entry["expected"] = expected
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    """Properties as plain JSON: tuples become lists, numpy scalars Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+def _group_entry(group: GroupSpec, hidden_ids: set[str]) -> dict[str, Any]:
+    return {
+        "id": group.id,
+        "question": group.question,
+        "points": float(group.points),
+        "doc": group.doc,
+        "cases": [cid for cid in group.cases if cid in hidden_ids],
     }
 
 
@@ -106,17 +145,26 @@ def _run_solution(
     *,
     more: bool,
     errors_allowed_after: int | None = None,
+    stop_after: int | None = None,
 ) -> Any:
     """Run ``nb`` in a fresh kernel and return the kernel, or raise :class:`RefsError`.
 
-    Every code cell must run cleanly, except that, when ``errors_allowed_after`` is a cell index,
+    Cells after index ``stop_after`` (if given) are not run. Every code cell must run cleanly, except
+    that, when ``errors_allowed_after`` is a cell index,
     cells after that one may raise (status ``error``). A timeout or a dead kernel always fails: what
     follows would depend on the machine's load, not on the notebook.
     """
     kernel = supply.take(more=more)
     try:
         kernel.wait_ready()
-        run = kernel.run_notebook(nb)
+        demo = demo_cell_ids(nb)
+        last = len(nb.cells) if stop_after is None else stop_after
+        after = {id(cell) for cell in nb.cells[last + 1 :]}
+
+        def skip(cell: Any) -> bool:
+            return is_test_cell(cell) or cell.get("id") in demo or id(cell) in after
+
+        run = kernel.run_notebook(nb, skip=skip)
     except Exception:
         kernel.shutdown()
         raise
@@ -188,7 +236,7 @@ def generate(
     limits = limits or Limits()
     sandbox = sandbox if sandbox is not None else get_sandbox(limits)
     manifest: Manifest = course.manifest(slug)
-    cases = course.cases(slug)
+    cases, groups = course.cases_and_groups(slug)
     mistakes: list[Mistake] = course.mistakes(slug)
     solution = nbformat.read(course.solution_path(slug), as_version=4)
     public_cases = [c for c in cases if c.public]
@@ -215,6 +263,14 @@ def generate(
                     raise RefsError(
                         f"case {case.id} of {slug}: the solution gives no result ({outcome['__error__']})"
                     )
+                if case.props is not None:
+                    problem = (
+                        f"raises {outcome['__error__']}"
+                        if isinstance(outcome, dict) and set(outcome) == {"__error__"}
+                        else check_properties(_wire.decode(outcome), case.props)
+                    )
+                    if problem is not None:
+                        raise RefsError(f"public case {case.id} of {slug}: the solution fails it: {problem}")
                 expected[case.id] = outcome
         finally:
             kernel.shutdown()
@@ -227,6 +283,15 @@ def generate(
 
     def _record(mistake: Mistake) -> dict[str, Any]:
         variant = apply_mistake(solution, mistake)
+        recorded = [mistake.question, *(q.id for q in manifest.users(mistake.question))]
+        # Only the cells up to the last solution cell of a recorded question are needed for its cases.
+        needed = [
+            i
+            for i, cell in enumerate(variant.cells)
+            if cell.get("metadata", {}).get("nbgrader", {}).get("solution")
+            and str(cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")).split("_", 1)[0]
+            in recorded
+        ]
         # A mistake naturally breaks later cells that use what it got wrong (a plot, a narrative
         # example): those may raise. The edited cell and the ones before it must still run.
         with KernelSupply(limits=limits, sandbox=sandbox, prestart=False) as own:
@@ -236,15 +301,17 @@ def generate(
                 f"mistake {mistake.id} of {slug}",
                 more=False,
                 errors_allowed_after=_cell_index(variant, mistake.cell),
+                stop_after=max(needed, default=None),
             )
         try:
             student = KernelStudent(kernel)
-            outputs = {c.id: _outcome(student, c) for c in public_cases if c.question in mistake.questions}
+            outputs = {c.id: _outcome(student, c) for c in public_cases if c.question in recorded}
         finally:
             kernel.shutdown()
         return {
             "id": mistake.id,
-            "questions": list(mistake.questions),
+            "question": mistake.question,
+            "questions": recorded,
             "title": mistake.title,
             "hint": mistake.hint,
             "outputs": outputs,
@@ -255,10 +322,15 @@ def generate(
     with concurrent.futures.ThreadPoolExecutor(max_workers=n_workers) as pool:
         mistake_entries = list(pool.map(record, mistakes))
 
-    questions = {q.id: {"title": q.title, "names": list(q.names)} for q in manifest.auto_questions}
+    questions = {
+        q.id: {"title": q.title, "names": list(q.names), "uses": list(q.uses)}
+        for q in manifest.auto_questions
+    }
+    hidden_ids = {c.id for c in cases if not c.public}
     public_doc = {
         "format": FORMAT,
         "slug": slug,
+        "partial_step": manifest.partial_step,
         "questions": questions,
         "cases": [_case_entry(c, expected[c.id]) for c in cases if c.public],
         "mistakes": mistake_entries,
@@ -266,11 +338,87 @@ def generate(
     hidden_doc = {
         "format": FORMAT,
         "slug": slug,
+        "partial_step": manifest.partial_step,
         "questions": questions,
+        "groups": [_group_entry(g, hidden_ids) for g in groups],
         "cases": [_case_entry(c, expected[c.id]) for c in cases if not c.public],
         "mistakes": [],
     }
     return RefsText(slug=slug, public=render(public_doc), hidden=render(hidden_doc))
+
+
+@dataclass(frozen=True)
+class _Raised:
+    exc_type: str
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"__error__"}:
+        return _Raised(str(value["__error__"]))
+    return _wire.decode(value)
+
+
+def _same_value(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    """Equal outcomes: exceptions by name, values by type, shape and dtype, floats to the tolerance."""
+    da, db = _decoded(a), _decoded(b)
+    if isinstance(da, _Raised) or isinstance(db, _Raised):
+        return da == db
+    return describe_mismatch(da, db, rtol=rtol, atol=atol) is None
+
+
+def differences(committed: str, generated: str, *, limit: int = 10) -> list[str]:
+    """What differs between two texts of a reference file, judged numerically (empty: the same).
+
+    Everything but the numbers must be identical (format, questions, groups, case and mistake ids,
+    notes, tolerances, hints). Float arguments agree to :data:`INPUT_RTOL`; expected outputs and
+    mistakes' outputs agree within the case's own ``rtol``/``atol`` (exactly when both are 0), integers
+    and strings exactly.
+    """
+    try:
+        old, new = json.loads(committed), json.loads(generated)
+    except json.JSONDecodeError as exc:
+        return [f"not valid JSON ({exc})"]
+    problems: list[str] = []
+    for key in sorted(set(old) | set(new)):
+        if key not in ("cases", "mistakes") and old.get(key) != new.get(key):
+            problems.append(f"{key} differs")
+    old_cases, new_cases = old.get("cases", []), new.get("cases", [])
+    if [c.get("id") for c in old_cases] != [c.get("id") for c in new_cases]:
+        problems.append("the case ids differ")
+        return problems[:limit]
+    tolerance = {}
+    for a, b in zip(old_cases, new_cases, strict=True):
+        cid = a.get("id")
+        tolerance[cid] = (float(b.get("rtol", 0.0)), float(b.get("atol", 0.0)))
+        for key in sorted(set(a) | set(b)):
+            if key in ("args", "kwargs"):
+                left = a.get(key) if key == "args" else {"__dict__": a.get(key, {})}
+                right = b.get(key) if key == "args" else {"__dict__": b.get(key, {})}
+                if key == "args":
+                    left, right = {"__tuple__": left}, {"__tuple__": right}
+                if not _same_value(left, right, INPUT_RTOL, 0.0):
+                    problems.append(f"case {cid}: its {key} differ")
+            elif key == "expected":
+                if key not in a or key not in b or not _same_value(a[key], b[key], *tolerance[cid]):
+                    problems.append(f"case {cid}: the expected output differs")
+            elif a.get(key) != b.get(key):
+                problems.append(f"case {cid}: {key} differs")
+    old_m, new_m = old.get("mistakes", []), new.get("mistakes", [])
+    if [m.get("id") for m in old_m] != [m.get("id") for m in new_m]:
+        problems.append("the mistake ids differ")
+        return problems[:limit]
+    for a, b in zip(old_m, new_m, strict=True):
+        for key in sorted(set(a) | set(b)):
+            if key != "outputs" and a.get(key) != b.get(key):
+                problems.append(f"mistake {a.get('id')}: {key} differs")
+        out_a, out_b = a.get("outputs", {}), b.get("outputs", {})
+        if sorted(out_a) != sorted(out_b):
+            problems.append(f"mistake {a.get('id')}: recorded on other cases")
+            continue
+        for cid in out_a:
+            if not _same_value(out_a[cid], out_b[cid], *tolerance.get(cid, (0.0, 0.0))):
+                problems.append(f"mistake {a.get('id')}: its output on {cid} differs")
+    return problems[:limit]
 
 
 def _select(course: Course, slugs: Iterable[str] | None) -> list[str]:
@@ -328,15 +476,16 @@ def main(
             (course.hidden_refs_path(slug), text.hidden),
         ):
             current = path.read_text(encoding="utf-8") if path.is_file() else None
+            changed = ["missing"] if current is None else differences(current, content)
             if check:
-                if current != content:
-                    state = "missing" if current is None else "stale"
+                if changed:
+                    state = "missing" if current is None else "stale (" + "; ".join(changed) + ")"
                     print(
                         f"quantgrade refs: {path} is {state}; run `quantgrade refs` and commit it",
                         file=sys.stderr,
                     )
                     status = 1
-            elif current != content:
+            elif changed:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(path.name + ".tmp")
                 tmp.write_text(content, encoding="utf-8", newline="\n")

@@ -31,10 +31,15 @@ source does: cell ids are the grade id for nbgrader cells, else the source cell'
 widget state are dropped; the JSON is written by ``nbformat.writes`` with ``indent=1`` and sorted
 keys, plus a trailing newline. A second release of the same source writes the same bytes.
 
-Before releasing, the source is checked against the notebook's manifest (``autograder/course/<slug>/
-manifest.toml``): every question's cell exists with the right nbgrader metadata and points, every
-graded cell belongs to a question, every test cell's hidden block scores its own question, and every
-graded name is defined somewhere. All problems are reported at once, with the cell they concern.
+Points have one home, the notebook's manifest (``autograder/course/<slug>/manifest.toml``): release
+first writes each question's points into the solution notebook's nbgrader metadata (rewriting
+``solutions/<slug>.ipynb`` only when they changed, in the same canonical JSON), so nbgrader's own
+``generate_assignment`` sees them too; ``--check`` reports a solution whose points are out of date. Then
+the source is checked against the manifest: every question's cell (``<qid>_tests`` or
+``<qid>_answer``) exists with the right nbgrader flags, its heading (``### qN (graded, P points)`` or
+``(written, P points)``) states its points, every graded cell belongs to a question, every test cell's
+hidden block scores its own question, and every graded name is defined somewhere. All problems are
+reported at once, with the cell they concern.
 
 Python API: :func:`release_notebook`, :func:`validate_source`, :func:`render`, :func:`main`.
 Command line: ``quantgrade release [--check] [--notebook SLUG]``.
@@ -61,6 +66,7 @@ __all__ = [
     "read_source",
     "release_notebook",
     "render",
+    "sync_points",
     "validate_source",
 ]
 
@@ -278,6 +284,36 @@ def _defined_names(source: str) -> set[str]:
     return names
 
 
+def _heading(nb: NotebookNode, qid: str) -> str | None:
+    """The first markdown heading line that starts with the question id (``### q3 (graded, ...``)."""
+    pattern = re.compile(rf"^#+\s*{re.escape(qid)}\b.*$", re.M)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = pattern.search(cell.source)
+            if found:
+                return found.group(0).strip()
+    return None
+
+
+def sync_points(nb: NotebookNode, manifest: Manifest) -> bool:
+    """Write the manifest's points into the notebook's question cells (in place); True if any changed.
+
+    The question cells are the cells whose grade id is a question's ``grade_id``; a missing cell is
+    left for :func:`validate_source` to report.
+    """
+    points = {q.grade_id: q.points for q in manifest.questions}
+    changed = False
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        if gid in points:
+            meta = cell.metadata.nbgrader
+            want = int(points[gid]) if float(points[gid]).is_integer() else points[gid]
+            if meta.get("points") != want:
+                meta["points"] = want
+                changed = True
+    return changed
+
+
 def validate_source(nb: NotebookNode, manifest: Manifest, *, path: str | Path = "") -> None:
     """Check a solution notebook against its manifest; raise one error listing every problem.
 
@@ -343,7 +379,22 @@ def validate_source(nb: NotebookNode, manifest: Manifest, *, path: str | Path = 
         except (TypeError, ValueError):
             same = False
         if not same:
-            problems.append(f"{label}: the notebook gives {points!r} points, the manifest {q.points:g}")
+            problems.append(
+                f"{label}: the notebook gives {points!r} points, the manifest {q.points:g} "
+                "(run `quantgrade release`, which writes the manifest's points into the notebook)"
+            )
+        heading = _heading(nb, q.id)
+        word = "graded" if q.kind == "auto" else "written"
+        worth = f"{q.points:g} point" + ("" if q.points == 1 else "s")
+        if heading is None:
+            problems.append(f"{label}: no markdown heading '### {q.id} ({word}, {worth}): ...'")
+        else:
+            m = re.match(rf"#+\s*{re.escape(q.id)}\s*\((graded|written),\s*([0-9.]+)\s*points?\)", heading)
+            if m is None or m.group(1) != word or float(m.group(2)) != q.points:
+                problems.append(
+                    f"{label}: its heading should read '### {q.id} ({word}, {worth}): ...', "
+                    f"found {heading!r}"
+                )
         if q.kind == "auto" and cell.cell_type == "code":
             call = re.compile(
                 r"hidden_score\(\s*['\"]"
@@ -380,10 +431,16 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def release_text(course: Course, slug: str) -> str:
-    """Validate ``slug``'s solution against its manifest and return the released notebook's text."""
+def release_text(course: Course, slug: str, *, nb: NotebookNode | None = None) -> str:
+    """Validate ``slug``'s solution against its manifest and return the released notebook's text.
+
+    ``nb`` is the solution notebook if already read (and synced with :func:`sync_points`); by default
+    it is read from ``solutions/`` and its points are taken from the manifest.
+    """
     source = course.solution_path(slug)
-    nb = read_source(source)
+    if nb is None:
+        nb = read_source(source)
+        sync_points(nb, course.manifest(slug))
     validate_source(nb, course.manifest(slug), path=_relative(source, course.root))
     try:
         return render(release_notebook(nb))
@@ -441,7 +498,16 @@ def main(*, course: Course | None = None, slugs: Sequence[str] | None = None, ch
     chosen = _select(course, slugs)
     stale: list[str] = []
     for slug in chosen:
-        text = release_text(course, slug)
+        source_path = course.solution_path(slug)
+        source = read_source(source_path)
+        if sync_points(source, course.manifest(slug)):
+            shown_source = _relative(source_path, course.root)
+            if check:
+                stale.append(f"{shown_source} (its nbgrader points differ from the manifest's)")
+            else:
+                source_path.write_text(render(source), encoding="utf-8", newline="\n")
+                print(f"{shown_source}: points written from the manifest")
+        text = release_text(course, slug, nb=source)
         target = course.release_path(slug)
         shown = _relative(target, course.root)
         current = target.read_text(encoding="utf-8") if target.is_file() else None

@@ -1,19 +1,27 @@
 """The hidden-test API: what ``autograder/course/<slug>/hidden_tests.py`` modules are written with.
 
-A hidden test is a plain pytest function marked with its question and points::
+Comparisons with the solution's outputs need no test code: every group of ``cases.py`` is one
+reference test, run by :func:`run_hidden_tests` from the reference file. ``hidden_tests.py`` holds the
+*property* tests, plain pytest functions marked with their question and points::
 
-    from autograder.testing import check_case, expect_error, question
+    from autograder.testing import prefetched, question, upstream
 
     @question("q3", points=1)
-    def test_indices_match_reference(student, refs):
-        \"\"\"Indices agree with the reference on ties, range edges and out-of-range input.\"\"\"
-        for case in refs.cases("q3", call="quantize_indices"):
-            check_case(student, case)
+    def test_indices_are_monotonic(student, credit):
+        \"\"\"Larger input never gets a smaller index.\"\"\"
+        x = np.linspace(-1.5, 1.5, 301)
+        for bits in (1, 3, 8):
+            with credit.part():          # partial credit: the fraction of parts that pass
+                k = student.call("quantize_indices", x, bits, -1.0, 1.0)
+                assert np.all(np.diff(k) >= 0), "indices must not decrease"
 
-The ``student`` fixture calls the student's functions (through the kernel proxy when grading, straight
-from the notebook's namespace in the nbgrader path, see :class:`InProcessStudent`); the ``refs``
-fixture holds the hidden cases with their expected outputs. :func:`run_hidden_tests` runs such a
-module in-process with ``pytest.main`` and sums the points of the passing tests per question.
+Fixtures: ``student`` calls the student's functions (through the kernel proxy when grading, straight
+from the notebook's namespace in the nbgrader path, see :class:`InProcessStudent`); ``refs`` holds the
+hidden cases with their expected outputs; ``credit`` counts parts (:class:`Credit`). Follow-through
+credit: ``@question(..., uses=("quantize_uniform",))`` runs a test with the reference implementation
+and with the student's own function and keeps the better score (:func:`upstream` registers the
+reference and the sanity check); :func:`follow_through` registers the oracle that grades a group's
+reference cases against the student's own upstream functions.
 
 Feedback comes only from assertion messages (their first line) and from :class:`StudentError`
 messages, never from the test source or the hidden inputs: write ``assert cond, "property"``.
@@ -36,13 +44,15 @@ from typing import Any, Literal, Protocol
 
 import pytest
 
-from autograder.spec import Manifest
+from autograder.spec import Manifest, floor_to_step
 from quantkit import _wire
 from quantkit._compare import describe_mismatch
-from quantkit._refs import PublicCase, PublicMistake, Raised, read_refs
+from quantkit._reffile import PublicCase, PublicGroup, PublicMistake, Raised, read_refs
 
 __all__ = [
     "MAX_RESULT_BYTES",
+    "REFERENCE_TESTS",
+    "Credit",
     "HiddenTestsError",
     "InProcessStudent",
     "QuestionOutcome",
@@ -54,15 +64,18 @@ __all__ = [
     "StudentError",
     "TestOutcome",
     "call_one_by_one",
+    "case_problem",
     "check_case",
     "check_cases",
     "expect_error",
+    "follow_through",
+    "identifier_text",
     "load_refs",
     "prefetched",
     "question",
     "run_hidden_tests",
-    "safe_name",
     "student_error_message",
+    "upstream",
 ]
 
 StudentErrorKind = Literal["raised", "not_defined", "not_implemented", "timeout", "kernel_died", "bad_output"]
@@ -234,9 +247,9 @@ def call_one_by_one(student: Student, requests: Iterable[CallRequest]) -> list[A
 # ------------------------------------------------------------------------------------------- references
 
 
-# Every reference file, public or hidden, is decoded by quantkit._refs: ``Raised`` (a recorded exception,
-# in mistake outputs) is its type, a known mistake (with its outputs on the public cases) is its
-# PublicMistake, and a RefCase is its PublicCase plus ``raises`` and ``public``.
+# Every reference file, public or hidden, is decoded by quantkit._reffile: ``Raised`` (a recorded
+# exception, in mistake outputs) is its type, a known mistake (with its outputs on the public cases) is
+# its PublicMistake, and a RefCase is its PublicCase plus ``raises`` and ``public``.
 RefMistake = PublicMistake
 
 
@@ -261,13 +274,17 @@ class Refs:
     slug : str
         Notebook slug.
     questions : mapping
-        ``{qid: {"title": ..., "names": [...]}}``.
+        ``{qid: {"title": ..., "names": [...], "uses": [...]}}``.
     all_cases : tuple of RefCase
         Every case in the file.
     mistakes : tuple of RefMistake
         Known mistakes with their recorded outputs (public files only).
     public : bool
         Whether these are public references.
+    groups : tuple of PublicGroup
+        The reference tests (hidden files): id, question, points, doc and case ids.
+    partial_step : float or None
+        The manifest's partial-credit step (None: all or nothing).
     """
 
     slug: str
@@ -275,6 +292,8 @@ class Refs:
     all_cases: tuple[RefCase, ...]
     mistakes: tuple[RefMistake, ...] = ()
     public: bool = False
+    groups: tuple[PublicGroup, ...] = ()
+    partial_step: float | None = None
 
     def cases(self, qid: str, call: str | None = None) -> list[RefCase]:
         """The cases of question ``qid`` (only those calling ``call`` if given), in file order.
@@ -297,11 +316,16 @@ class Refs:
                 return c
         raise KeyError(f"no case {case_id!r} in the reference file of {self.slug}")
 
+    def group_cases(self, group: PublicGroup) -> list[RefCase]:
+        """The hidden cases of ``group``, in file order."""
+        wanted = set(group.cases)
+        return [c for c in self.all_cases if c.id in wanted]
+
 
 _MESSAGES = {
     "missing": "reference file {path} is missing: run `quantgrade refs` to generate it",
     "unreadable": "cannot read reference file {path}: {exc}",
-    "format": "{path} is not a reference file of format {format}",
+    "format": "{path} is not a reference file of format {format}: run `quantgrade refs`",
     "malformed": "{path} is not a valid reference file: {exc_type}: {exc}",
     "undecodable": "{path} is not a valid reference file: {exc_type}: {exc}",
 }
@@ -330,7 +354,7 @@ def load_refs(path: str | os.PathLike[str], *, public: bool | None = None) -> Re
     FileNotFoundError
         If the file is missing (run ``quantgrade refs``).
     ValueError
-        If it is not a reference file of format 1 or holds refused wire data.
+        If it is not a reference file of the current format or holds refused wire data.
     """
     path = Path(path)
     if public is None:
@@ -338,17 +362,24 @@ def load_refs(path: str | os.PathLike[str], *, public: bool | None = None) -> Re
     decoded = read_refs(path, messages=_MESSAGES)
     return Refs(
         slug=decoded.slug,
-        questions={qid: {"title": q.title, "names": list(q.names)} for qid, q in decoded.questions.items()},
+        questions={
+            qid: {"title": q.title, "names": list(q.names), "uses": list(q.uses)}
+            for qid, q in decoded.questions.items()
+        },
         all_cases=tuple(_ref_case(c, public) for c in decoded.cases),
         mistakes=decoded.mistakes,
         public=public,
+        groups=decoded.groups,
+        partial_step=decoded.partial_step,
     )
 
 
 # --------------------------------------------------------------------------------------- test helpers
 
 
-def question(qid: str, *, points: float) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def question(
+    qid: str, *, points: float, uses: Sequence[str] = ()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Mark a hidden test as part of question ``qid``, worth ``points`` if it passes.
 
     Parameters
@@ -356,17 +387,117 @@ def question(qid: str, *, points: float) -> Callable[[Callable[..., Any]], Calla
     qid : str
         Question id from the manifest (``"q3"``).
     points : float
-        Positive; a question's tests' points must add up to its manifest points.
+        Positive; a question's tests' points (and its reference groups' points) add up to its manifest
+        points.
+    uses : sequence of str, default ()
+        Graded names of earlier questions the test needs an implementation of: each becomes an
+        argument of the test (a callable). The test runs twice, once with the reference
+        implementations (registered with :func:`upstream`) and once with the student's own functions
+        (when they pass their sanity checks), and keeps the better score: follow-through credit.
     """
     if not isinstance(qid, str) or not qid:
         raise TypeError(f"question id must be a non-empty str, got {qid!r}")
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
         raise ValueError(f"points must be a positive number, got {points!r}")
+    uses = tuple(uses)
 
     def mark(func: Callable[..., Any]) -> Callable[..., Any]:
-        return pytest.mark.question(qid, points=float(points))(func)
+        return pytest.mark.question(qid, points=float(points), uses=uses)(func)
 
     return mark
+
+
+@dataclass(frozen=True)
+class _Upstream:
+    name: str
+    reference: Callable[..., Any]
+    sanity: Callable[[Callable[..., Any]], str | None]
+
+
+@dataclass(frozen=True)
+class _Oracle:
+    name: str
+    uses: tuple[str, ...]
+    func: Callable[..., Any]
+
+
+# Filled while a hidden-test module is imported (the decorators below), emptied before each run.
+_UPSTREAMS: dict[str, _Upstream] = {}
+_ORACLES: dict[str, _Oracle] = {}
+
+
+_Sanity = Callable[[Callable[..., Any]], str | None]
+
+
+def upstream(name: str, *, reference: Callable[..., Any]) -> Callable[[_Sanity], _Sanity]:
+    """Register the reference implementation of graded function ``name`` and the student's sanity check.
+
+    Decorates ``sanity(func) -> str | None``: given the student's ``name`` (a callable that calls into
+    the kernel), it returns None when that function is fit to be used for follow-through credit, or
+    the reason it is not ("quantize_uniform is not monotone"). A function that is still a stub or
+    raises is never fit. Used by tests with ``@question(..., uses=(name,))`` and by
+    :func:`follow_through` oracles.
+    """
+
+    def register(sanity: _Sanity) -> _Sanity:
+        _UPSTREAMS[name] = _Upstream(name=name, reference=reference, sanity=sanity)
+        return sanity
+
+    return register
+
+
+def follow_through(name: str, *, uses: Sequence[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the oracle that grades the reference cases of ``name`` against the student's own upstream.
+
+    The decorated function takes the upstream functions (in the order of ``uses``) and then the case's
+    arguments, and returns what ``name`` should return *given those upstream functions*. A group's
+    reference test scores its cases against the solution's outputs and, when the student's upstream
+    functions pass their sanity checks (:func:`upstream`), against this oracle too, and keeps the
+    better fraction. For a graded value the oracle takes the upstream functions only.
+    """
+    uses = tuple(uses)
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        _ORACLES[name] = _Oracle(name=name, uses=uses, func=func)
+        return func
+
+    return register
+
+
+class Credit:
+    """Partial credit inside one hidden test: ``with credit.part(): ...`` for each part.
+
+    A test that uses parts scores the fraction of its parts that pass (rounded down to the manifest's
+    ``partial_step``; all or nothing without one). A failed part's assertion message is kept, and the
+    test goes on with the next part. An assertion outside any part fails the whole test.
+    """
+
+    def __init__(self) -> None:
+        self.parts = 0
+        self.passed = 0
+        self.failures: list[str] = []
+
+    @contextlib.contextmanager
+    def part(self) -> Iterator[None]:
+        """One part of the test: an AssertionError or StudentError inside fails this part only."""
+        self.parts += 1
+        try:
+            yield
+        except AssertionError as exc:
+            self.failures.append(_first_line(str(exc)) or "a check failed")
+        except StudentError as exc:
+            self.failures.append(exc.message)
+        else:
+            self.passed += 1
+
+    def record(self, passed: int, total: int, failures: Sequence[str]) -> None:
+        """Set the outcome directly (reference tests count their cases)."""
+        self.parts, self.passed, self.failures = total, passed, list(failures)
+
+    @property
+    def fraction(self) -> float | None:
+        """Passed parts over parts, or None when the test used no parts."""
+        return None if self.parts == 0 else self.passed / self.parts
 
 
 def _outcome(student: Student, case: RefCase) -> Any:
@@ -375,34 +506,53 @@ def _outcome(student: Student, case: RefCase) -> Any:
     return student.value(str(case.value))
 
 
+def _case_label(case: RefCase) -> str:
+    return f"`{case.name}`, {case.note}" if case.note else f"`{case.name}`"
+
+
+_OWN = object()  # "the case's own expected outcome"
+
+
+def case_problem(case: RefCase, got: Any, *, expected: Any = _OWN) -> str | None:
+    """None when ``got`` (a value or a StudentError) agrees with the case, else the failure message.
+
+    ``expected`` defaults to the case's own outcome (its value, or the exception it records); pass a
+    value to compare with another expected output (follow-through). The message names the case by its
+    note (never its arguments) and, for hidden cases, leaves the values out.
+    """
+    label = _case_label(case)
+    if expected is _OWN:
+        expected, raises = case.expected, case.raises
+    else:
+        raises = None
+    if isinstance(got, StudentError):
+        if raises is not None and got.kind == "raised" and raises in got.exc_types:
+            return None
+        if raises is not None and got.kind == "raised":
+            return f"{label}: should raise {raises}, but it raised {got.exc_type}"
+        return f"{label}: {got.message}"
+    if raises is not None:
+        return f"{label}: should raise {raises}, but it returned a result"
+    mismatch = describe_mismatch(got, expected, rtol=case.rtol, atol=case.atol, show_values=case.public)
+    return None if mismatch is None else f"{label}: {mismatch}"
+
+
 def check_case(student: Student, case: RefCase) -> None:
     """Assert that the student's output on ``case`` agrees with the reference.
-
-    The assertion message names the case by its ``note`` (never its arguments) and, for hidden
-    cases, leaves the expected values out.
 
     Raises
     ------
     AssertionError
         If the output differs (type, shape, dtype kind, values), the student's code raised, or it
-        did not raise where the solution does.
+        did not raise where the solution does; the message names the case by its note.
     """
-    label = f"`{case.name}`, {case.note}" if case.note else f"`{case.name}`"
     try:
         got = _outcome(student, case)
     except StudentError as err:
-        if case.raises is not None and err.kind == "raised" and case.raises in err.exc_types:
-            return
-        if case.raises is not None and err.kind == "raised":
-            raise AssertionError(
-                f"{label}: should raise {case.raises}, but it raised {err.exc_type}"
-            ) from None
-        raise AssertionError(f"{label}: {err.message}") from None
-    if case.raises is not None:
-        raise AssertionError(f"{label}: should raise {case.raises}, but it returned a result")
-    mismatch = describe_mismatch(got, case.expected, rtol=case.rtol, atol=case.atol, show_values=case.public)
-    if mismatch is not None:
-        raise AssertionError(f"{label}: {mismatch}")
+        got = err
+    problem = case_problem(case, got)
+    if problem is not None:
+        raise AssertionError(problem)
 
 
 @contextlib.contextmanager
@@ -410,10 +560,9 @@ def prefetched(student: Student, requests: Iterable[CallRequest]) -> Iterator[No
     """Let a kernel-backed student make these calls in one batch before the code inside asks for them.
 
     Inside the block, ``student.call`` with the same name and arguments takes the prefetched reply
-    (once), so a test keeps its plain loop of calls and assertions, and stops at its first failure
-    as before, at the cost of one round trip to the kernel instead of one per call. Replies not asked
-    for are dropped at the end of the block. A student without ``prefetch`` (the in-process one) just
-    runs the block.
+    (once), so a test keeps its plain loop of calls and assertions at the cost of one round trip to
+    the kernel instead of one per call. Replies not asked for are dropped at the end of the block. A
+    student without ``prefetch`` (the in-process one) just runs the block.
 
     Parameters
     ----------
@@ -471,6 +620,141 @@ def expect_error(
     raise AssertionError(f"`{name}` should raise {want} here, but it returned a result")
 
 
+# ------------------------------------------------------------------------------------ follow-through
+
+
+class _Skip(Exception):
+    """The student's own upstream function cannot be used (a stub, broken, or insane)."""
+
+
+class _OwnFunction:
+    """The student's graded function ``name`` as a plain callable (through the proxy), checked once.
+
+    Before its first use, the registered sanity check runs on it; a function that fails it (or is a
+    stub) is not used: the variant of the test that relies on it is skipped and scores nothing.
+    """
+
+    def __init__(self, run: _Run, name: str) -> None:
+        self._run = run
+        self.__name__ = name
+        self.name = name
+
+    def ready(self) -> str | None:
+        """None if usable, else the reason (cached for the run)."""
+        return self._run.upstream_problem(self.name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        problem = self.ready()
+        if problem is not None:
+            raise _Skip(problem)
+        return self._run.student.call(self.name, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<the student's {self.name}>"
+
+
+class _Run:
+    """State shared by the tests of one run: the student, the refs, upstream sanity verdicts."""
+
+    def __init__(self, student: Student, refs: Refs | None, step: float | None) -> None:
+        self.student = student
+        self.refs = refs
+        self.step = step
+        self._verdicts: dict[str, str | None] = {}
+
+    def upstream_problem(self, name: str) -> str | None:
+        if name not in self._verdicts:
+            spec = _UPSTREAMS.get(name)
+            if spec is None:
+                self._verdicts[name] = f"no sanity check is registered for {name}"
+            else:
+                try:
+                    verdict = spec.sanity(_Unchecked(self.student, name))
+                except StudentError as err:
+                    verdict = err.message
+                except AssertionError as err:
+                    verdict = _first_line(str(err)) or f"{name} failed its sanity check"
+                except Exception as err:  # the student's output broke the check itself
+                    verdict = f"{name} gave output its sanity check cannot use ({type(err).__name__})"
+                self._verdicts[name] = verdict
+        return self._verdicts[name]
+
+
+class _Unchecked:
+    """The student's function for its own sanity check (no check before calling)."""
+
+    def __init__(self, student: Student, name: str) -> None:
+        self._student = student
+        self.__name__ = name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._student.call(self.__name__, *args, **kwargs)
+
+
+def _group_score(run: _Run, group: PublicGroup, credit: Credit) -> None:
+    """Score a reference group: the fraction of its cases that agree with the solution, or with the
+    follow-through oracle applied to the student's own upstream functions, whichever is larger."""
+    assert run.refs is not None
+    cases = run.refs.group_cases(group)
+    if not cases:
+        raise LookupError(f"the reference file of {run.refs.slug} has no case for group {group.id}")
+    requests = [(c.call, c.args, dict(c.kwargs)) for c in cases if c.call is not None]
+    outcomes: list[Any] = []
+    with prefetched(run.student, requests):
+        for case in cases:
+            try:
+                outcomes.append(_outcome(run.student, case))
+            except StudentError as err:
+                outcomes.append(err)
+    problems = [case_problem(case, got) for case, got in zip(cases, outcomes, strict=True)]
+    failures = [p for p in problems if p is not None]
+    best = (len(cases) - len(failures), failures)
+    if failures:
+        own = _follow_through_score(run, cases, outcomes)
+        if own is not None and own[0] > best[0]:
+            best = own
+    credit.record(best[0], len(cases), best[1])
+
+
+def _follow_through_score(
+    run: _Run, cases: list[RefCase], outcomes: list[Any]
+) -> tuple[int, list[str]] | None:
+    """Passed cases and failures against the oracle with the student's own upstream, or None."""
+    names = {c.name for c in cases}
+    oracles = [_ORACLES[n] for n in names if n in _ORACLES]
+    if not oracles:
+        return None
+    for oracle in oracles:
+        for used in oracle.uses:
+            if run.upstream_problem(used) is not None:
+                return None
+    passed, failures = 0, []
+    for case, got in zip(cases, outcomes, strict=True):
+        oracle = _ORACLES.get(case.name)
+        if oracle is None:
+            problem = case_problem(case, got)
+        else:
+            functions = [_OwnFunction(run, n) for n in oracle.uses]
+            try:
+                want = oracle.func(*functions, *case.args, **dict(case.kwargs))
+            except (StudentError, _Skip):
+                return None
+            except Exception:  # the student's upstream output does not fit the procedure here
+                failures.append(
+                    f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
+                )
+                continue
+            if case.raises is not None:
+                problem = case_problem(case, got)
+            else:
+                problem = case_problem(case, got, expected=want)
+        if problem is None:
+            passed += 1
+        else:
+            failures.append(problem)
+    return passed, failures
+
+
 # ------------------------------------------------------------------------------------------- running
 
 
@@ -480,7 +764,23 @@ class HiddenTestsError(RuntimeError):
 
 @dataclass
 class TestOutcome:
-    """One hidden test's result."""
+    """One hidden test's result (for a test with follow-through: its better variant).
+
+    Parameters
+    ----------
+    nodeid : str
+        pytest's id of the test.
+    question : str
+        Its question.
+    points : float
+        What it is worth.
+    passed : bool
+        Whether it earned all its points.
+    message : str
+        Why not (empty when passed).
+    score : float
+        Points earned (a fraction of ``points`` for a test with parts or a reference group).
+    """
 
     __test__ = False  # not a pytest test class
 
@@ -489,6 +789,7 @@ class TestOutcome:
     points: float
     passed: bool
     message: str = ""
+    score: float = 0.0
 
 
 @dataclass
@@ -498,9 +799,9 @@ class QuestionOutcome:
     Parameters
     ----------
     score : float
-        Sum of the points of the passing tests.
+        Sum of the points earned by its tests.
     messages : list of str
-        One line per failing test (the failed property), in test order.
+        One line per test that lost points (the failed property), in test order.
     max_score : float
         Sum of the points of all its tests.
     tests : list of TestOutcome
@@ -531,32 +832,83 @@ def _failure_message(excinfo: Any, doc: str) -> str:
     return f"test could not run: {type(exc).__name__}"
 
 
-class _HiddenTestPlugin:
-    """Provides the ``student`` and ``refs`` fixtures and records every test's outcome."""
+#: The module holding the one generic reference test (parametrized over the reference file's groups).
+REFERENCE_TESTS = Path(__file__).resolve().parent / "_reference_tests.py"
 
-    def __init__(self, student: Student, refs: Refs | None, only: frozenset[str] | None = None) -> None:
-        self._student = student
-        self._refs = refs
+
+class _HiddenTestPlugin:
+    """Provides the fixtures, parametrizes groups and follow-through variants, records every outcome."""
+
+    def __init__(self, run: _Run, only: frozenset[str] | None = None) -> None:
+        self._run = run
         self._only = only
-        self.marks: dict[str, tuple[str, float, str]] = {}
+        # nodeid -> (qid, points, doc, base id, variant)
+        self.marks: dict[str, tuple[str, float, str, str, str]] = {}
         self.order: list[str] = []
-        self.results: dict[str, tuple[bool, str]] = {}
+        self.results: dict[str, tuple[float, str]] = {}  # nodeid -> (fraction earned, message)
+        self.credits: dict[str, Credit] = {}
         self.problems: list[str] = []
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        config.addinivalue_line("markers", "question(qid, points): the question and points of a hidden test")
+        config.addinivalue_line(
+            "markers", "question(qid, points, uses): the question, points and upstream names of a hidden test"
+        )
 
     @pytest.fixture
     def student(self) -> Student:
         """The student's code, behind the proxy."""
-        return self._student
+        return self._run.student
 
     @pytest.fixture
     def refs(self) -> Refs:
         """The hidden reference cases."""
-        if self._refs is None:
+        if self._run.refs is None:
             raise LookupError("no hidden reference file was given")
-        return self._refs
+        return self._run.refs
+
+    @pytest.fixture
+    def credit(self, request: pytest.FixtureRequest) -> Credit:
+        """Partial credit of this test (``with credit.part(): ...``)."""
+        credit = Credit()
+        self.credits[request.node.nodeid] = credit
+        return credit
+
+    @pytest.fixture
+    def run_state(self) -> _Run:
+        """The run (for the generic reference test)."""
+        return self._run
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "group" in metafunc.fixturenames and Path(str(metafunc.definition.path)) == REFERENCE_TESTS:
+            groups = self._run.refs.groups if self._run.refs is not None else ()
+            metafunc.parametrize(
+                "group",
+                [
+                    pytest.param(
+                        g, marks=pytest.mark.question(g.question, points=g.points, doc=g.doc), id=g.id
+                    )
+                    for g in groups
+                ],
+            )
+            return
+        marker = metafunc.definition.get_closest_marker("question")
+        uses = tuple(marker.kwargs.get("uses", ())) if marker is not None else ()
+        if not uses:
+            return
+        missing = [n for n in uses if n not in _UPSTREAMS]
+        if missing:
+            self.problems.append(
+                f"hidden test {metafunc.function.__name__} uses {missing} without an @upstream reference"
+            )
+            return
+        for name in uses:
+            if name not in metafunc.fixturenames:
+                test = metafunc.function.__name__
+                self.problems.append(f"hidden test {test} uses {name} but has no such argument")
+                return
+        reference = [_UPSTREAMS[n].reference for n in uses]
+        own = [_OwnFunction(self._run, n) for n in uses]
+        metafunc.parametrize(list(uses), [tuple(reference), tuple(own)], ids=["reference", "own"])
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -567,6 +919,10 @@ class _HiddenTestPlugin:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         selected, deselected = [], []
         for item in items:
+            callspec = getattr(item, "callspec", None)
+            group = callspec.params.get("group") if callspec is not None else None
+            if Path(str(item.path)) == REFERENCE_TESTS and not isinstance(group, PublicGroup):
+                continue  # a reference file without groups (or none at all): no reference test
             marker = item.get_closest_marker("question")
             if marker is None or not marker.args or "points" not in marker.kwargs:
                 self.problems.append(f"hidden test {item.name} is not marked with @question(qid, points=...)")
@@ -576,28 +932,58 @@ class _HiddenTestPlugin:
                 deselected.append(item)
                 continue
             selected.append(item)
-            doc = _first_line(getattr(getattr(item, "function", None), "__doc__", "") or "")
-            self.marks[item.nodeid] = (qid, float(marker.kwargs["points"]), doc)
+            doc = str(marker.kwargs.get("doc") or "") or _first_line(
+                getattr(getattr(item, "function", None), "__doc__", "") or ""
+            )
+            callspec = getattr(item, "callspec", None)
+            variant = ""
+            base = item.nodeid
+            if callspec is not None and marker.kwargs.get("uses"):
+                variant = "own" if callspec.id.endswith("own") else "reference"
+                base = item.nodeid.rsplit("[", 1)[0]
+            self.marks[item.nodeid] = (qid, float(marker.kwargs["points"]), doc, base, variant)
             self.order.append(item.nodeid)
         if deselected:
             config.hook.pytest_deselected(items=deselected)
-            items[:] = selected
+        items[:] = selected
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         nodeid = item.nodeid
-        if nodeid not in self.marks or (nodeid in self.results and not self.results[nodeid][0]):
+        if nodeid not in self.marks or (nodeid in self.results and self.results[nodeid][0] < 1.0):
             return report
         doc = self.marks[nodeid][2]
         if report.skipped:
-            self.results[nodeid] = (False, f"test skipped: {doc}" if doc else "test skipped")
+            self.results[nodeid] = (0.0, f"test skipped: {doc}" if doc else "test skipped")
         elif report.failed:
-            message = _failure_message(call.excinfo, doc) if call.excinfo else "test failed"
-            self.results[nodeid] = (False, message)
+            if call.excinfo is not None and isinstance(call.excinfo.value, _Skip):
+                self.results[nodeid] = (0.0, f"not graded against your own function: {call.excinfo.value}")
+            else:
+                message = _failure_message(call.excinfo, doc) if call.excinfo else "test failed"
+                self.results[nodeid] = (0.0, message)
         elif report.when == "call":
-            self.results[nodeid] = (True, "")
+            credit = self.credits.get(nodeid)
+            fraction = credit.fraction if credit is not None else None
+            if fraction is None or fraction >= 1.0:
+                self.results[nodeid] = (1.0, "")
+            else:
+                failed = credit.parts - credit.passed
+                unit = "cases" if "group" in getattr(item, "fixturenames", ()) else "parts"
+                first = credit.failures[0] if credit.failures else "a check failed"
+                what = f" ({failed} of {credit.parts} {unit} failed)" if credit.parts > 1 else ""
+                self.results[nodeid] = (fraction, first + what)
         return report
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        # The own-function variant of a test runs only when the reference variant lost points.
+        qid_points = self.marks.get(item.nodeid)
+        if qid_points is None or qid_points[4] != "own":
+            return
+        base = qid_points[3]
+        for other, mark in self.marks.items():
+            if mark[3] == base and mark[4] == "reference" and self.results.get(other, (0.0, ""))[0] >= 1.0:
+                pytest.skip("the reference variant earned every point")
 
 
 def _forget_module(path: Path) -> None:
@@ -615,6 +1001,45 @@ def _forget_module(path: Path) -> None:
             del sys.modules[name]
 
 
+def _pytest_args(tests_path: Path, ini: Path, verbose: bool) -> list[str]:
+    args = [
+        str(tests_path),
+        str(REFERENCE_TESTS),
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(tests_path.parent),
+        # No conftest.py from the folders above the hidden tests (a repository's test set-up would
+        # otherwise run inside the grader or the student's kernel).
+        "--confcutdir",
+        str(tests_path.parent),
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:warnings",
+        "-p",
+        "no:stepwise",
+        # Nothing the hidden tests need, and slow: these two run gc.collect() several times at the
+        # end of the session (half a second in a grader holding many objects).
+        "-p",
+        "no:unraisableexception",
+        "-p",
+        "no:threadexception",
+        # Plugins the hidden tests never use (reports, doctests, log capture per test): each one
+        # costs set-up time in every run.
+        *("-p", "no:logging", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest"),
+        *("-p", "no:faulthandler", "-p", "no:setuponly", "-p", "no:setupplan"),
+        "--import-mode=importlib",
+        "--assert=plain",
+        "-q" if verbose else "-qq",
+    ]
+    if pytest.version_tuple >= (8, 4):
+        # No plugin that merely happens to be installed runs with the hidden tests (and loading the
+        # entry points takes time).
+        args.append("--disable-plugin-autoload")
+    return args
+
+
 def run_hidden_tests(
     *,
     tests_path: str | os.PathLike[str],
@@ -624,18 +1049,22 @@ def run_hidden_tests(
     questions: Collection[str] | None = None,
     verbose: bool = False,
 ) -> dict[str, QuestionOutcome]:
-    """Run a notebook's hidden tests against one student and score each question.
+    """Run a notebook's hidden tests and reference groups against one student and score each question.
 
     The tests run in this process with ``pytest.main``, isolated from the repository's pytest
     configuration (own empty ini, no cache, ``--import-mode=importlib``, plain asserts so that no
-    introspection, hence no hidden value, reaches a message) and silent unless ``verbose``.
+    introspection, hence no hidden value, reaches a message) and silent unless ``verbose``. Besides
+    the module's own tests, every group of the reference file is one reference test
+    (``_reference_tests.py``). A test scores its points, or for a test with parts or a reference group
+    the fraction that passed rounded down to the manifest's ``partial_step`` (all or nothing without
+    one); a test with follow-through keeps its better variant.
 
     Parameters
     ----------
     tests_path : path
         The ``hidden_tests.py`` module.
     refs_path : path or None
-        Its ``hidden_refs.json`` (None: tests using the ``refs`` fixture cannot run).
+        Its ``hidden_refs.json`` (None: reference groups and tests using ``refs`` cannot run).
     student : Student
         :class:`InProcessStudent` or the kernel proxy.
     manifest : Manifest
@@ -666,71 +1095,66 @@ def run_hidden_tests(
     if only is not None and len(wanted) != len(only):
         unknown = sorted(only - {q.id for q in wanted})
         raise HiddenTestsError(f"not autograded questions of {manifest.slug}: {unknown}")
-    plugin = _HiddenTestPlugin(student, refs, only)
+    run = _Run(student, refs, manifest.partial_step)
+    plugin = _HiddenTestPlugin(run, only)
+    _UPSTREAMS.clear()
+    _ORACLES.clear()
     with tempfile.TemporaryDirectory(prefix="quantgrade-pytest-") as tmp:
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n", encoding="utf-8")
-        args = [
-            str(tests_path),
-            "-c",
-            str(ini),
-            "--rootdir",
-            str(tests_path.parent),
-            # No conftest.py from the folders above the hidden tests (a repository's test set-up would
-            # otherwise run inside the grader or the student's kernel).
-            "--confcutdir",
-            str(tests_path.parent),
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:warnings",
-            "-p",
-            "no:stepwise",
-            # Nothing the hidden tests need, and slow: these two run gc.collect() several times at the
-            # end of the session (half a second in a grader holding many objects).
-            "-p",
-            "no:unraisableexception",
-            "-p",
-            "no:threadexception",
-            # Plugins the hidden tests never use (reports, doctests, log capture per test): each one
-            # costs set-up time in every run.
-            *("-p", "no:logging", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:doctest"),
-            *("-p", "no:faulthandler", "-p", "no:setuponly", "-p", "no:setupplan"),
-            "--import-mode=importlib",
-            "--assert=plain",
-            "-q" if verbose else "-qq",
-        ]
-        if pytest.version_tuple >= (8, 4):
-            # No plugin that merely happens to be installed runs with the hidden tests (and loading the
-            # entry points takes time).
-            args.append("--disable-plugin-autoload")
         sink = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
         _forget_module(tests_path)
         try:
             with sink, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                code = pytest.main(args, plugins=[plugin])
+                code = pytest.main(_pytest_args(tests_path, ini, verbose), plugins=[plugin])
         finally:
             _forget_module(tests_path)
+            _forget_module(REFERENCE_TESTS)
+            _UPSTREAMS.clear()
+            _ORACLES.clear()
     if plugin.problems:
         raise HiddenTestsError("; ".join(plugin.problems))
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         raise HiddenTestsError(f"the hidden tests in {tests_path} did not run (pytest exit code {int(code)})")
+    return _score(plugin, wanted, manifest)
+
+
+def _score(
+    plugin: _HiddenTestPlugin, wanted: Sequence[Any], manifest: Manifest
+) -> dict[str, QuestionOutcome]:
+    """Sum the tests' scores per question; a test's variants count once, with the better score."""
     outcomes = {q.id: QuestionOutcome(score=0.0) for q in wanted}
+    step = manifest.partial_step
+    best: dict[str, TestOutcome] = {}
     for nodeid in plugin.order:
-        qid, points, _doc = plugin.marks[nodeid]
+        qid, points, _doc, base, _variant = plugin.marks[nodeid]
         if qid not in outcomes:
             raise HiddenTestsError(f"hidden test {nodeid} is marked with {qid!r}, not an autograded question")
-        passed, message = plugin.results.get(nodeid, (False, "test did not run"))
-        outcome = outcomes[qid]
-        outcome.tests.append(
-            TestOutcome(nodeid=nodeid, question=qid, points=points, passed=passed, message=message)
+        fraction, message = plugin.results.get(nodeid, (0.0, "test did not run"))
+        score = floor_to_step(points, fraction, step)
+        test = TestOutcome(
+            nodeid=base,
+            question=qid,
+            points=points,
+            passed=score >= points,
+            message="" if score >= points else message,
+            score=score,
         )
-        outcome.max_score += points
-        if passed:
-            outcome.score += points
-        else:
-            outcome.messages.append(message)
+        known = best.get(base)
+        if known is None:
+            best[base] = test
+        elif test.score > known.score:
+            # the own-function variant did better: keep the reference variant's message, say why
+            test.message = "" if test.passed else known.message
+            best[base] = test
+    for test in best.values():
+        outcome = outcomes[test.question]
+        outcome.tests.append(test)
+        outcome.max_score += test.points
+        outcome.score += test.score
+        if not test.passed:
+            outcome.messages.append(test.message)
     for q in wanted:
         outcome = outcomes[q.id]
         outcome.score = round(outcome.score, 9)
@@ -743,10 +1167,10 @@ def run_hidden_tests(
     return outcomes
 
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.]")
+_IDENTIFIER_TEXT = re.compile(r"[^A-Za-z0-9_.]")
 
 
-def safe_name(text: Any, limit: int = 60) -> str:
+def identifier_text(text: Any, limit: int = 60) -> str:
     """An identifier-like rendering of untrusted text (exception or type names from the kernel)."""
-    cleaned = _SAFE_NAME.sub("", str(text))[:limit]
+    cleaned = _IDENTIFIER_TEXT.sub("", str(text))[:limit]
     return cleaned or "an unnamed exception"

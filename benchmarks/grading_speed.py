@@ -5,8 +5,8 @@ machine, in this one run, on the same submissions:
 
 1. each solution notebook of ``solutions/`` run headless (nbclient, fresh kernel), a few times;
 2. a class of 40 submissions of the first notebook: the demo class (``quantgrade demo``: 36
-   students) plus 4 correct submissions written in other styles, taken from the grading corpus
-   (``tests/grading/fairness/style_*.py``) when it is there, else 4 copies of ``alice_correct``
+   students) plus 4 correct submissions written in other styles, the notebook's correct styles
+   (``autograder/course/<slug>/styles/*.py``) when it has them, else copies of ``alice_correct``
    under other names (the header says which);
 3. on that class:
 
@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import importlib.util
 import json
 import os
 import platform
@@ -153,7 +152,7 @@ def machine_info() -> dict[str, str]:
     except OSError:
         load = "?"
     return {
-        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu,
         "cores": str(os.cpu_count() or "?"),
         "ram": ram,
@@ -416,19 +415,6 @@ def _timed(
     )
 
 
-def _load_corpus() -> Any:
-    path = REPO / "tests" / "grading" / "corpus.py"
-    if not path.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("_bench_grading_corpus", path)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def build_bench_class(out: Path, course: Any, *, quick: bool) -> tuple[dict[str, Path], str]:
     """Write the benchmark class to ``out/<student>/<slug>.ipynb`` (first notebook only).
 
@@ -438,7 +424,6 @@ def build_bench_class(out: Path, course: Any, *, quick: bool) -> tuple[dict[str,
         Student -> file, and one line saying what the class is made of.
     """
     from autograder.demo import build_demo_class
-    from autograder.release import render
 
     slug = course.slugs()[0]
     demo_dir = out.parent / "demo-class"
@@ -460,30 +445,18 @@ def build_bench_class(out: Path, course: Any, *, quick: bool) -> tuple[dict[str,
 
     extra: list[str] = []
     why = ""
-    try:
-        corpus = _load_corpus()
-        if corpus is None:
-            why = "tests/grading/corpus.py is missing"
-        else:
-            cases = [
-                c
-                for c in corpus.load_cases(REPO / "tests" / "grading" / "fairness")
-                if c.name.startswith("style") and c.notebook == slug
-            ][:n_extra]
-            for case in cases:
-                content = corpus.build_submission(case, course)
-                target = out / case.student / f"{slug}.ipynb"
-                target.parent.mkdir(parents=True)
-                if isinstance(content, bytes):
-                    target.write_bytes(content)
-                else:
-                    target.write_text(render(content), encoding="utf-8", newline="\n")
-                students[case.student] = target
-                extra.append(case.name)
-            if len(cases) < n_extra:
-                why = f"the corpus has {len(cases)} style case(s) of {slug}"
-    except Exception as exc:  # the corpus is another helper's work in progress: fall back, say why
-        why = f"the corpus could not be used ({type(exc).__name__}: {exc})"
+    from autograder.verify import batch_submissions
+
+    batch = batch_submissions(course, slug)
+    styles = [(name, text) for name, (kind, _what, text) in batch.items() if kind == "style"]
+    for name, text in styles[:n_extra]:
+        target = out / name / f"{slug}.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_text(text, encoding="utf-8", newline="\n")
+        students[name] = target
+        extra.append(name)
+    if len(styles) < n_extra:
+        why = f"the course has {len(styles)} correct style(s) of {slug}"
     copies = []
     for k in range(len(extra), n_extra):
         name = f"alice_copy_{k + 1}"

@@ -140,7 +140,8 @@ class Signal:
     >>> signal_from_spec(s.to_spec()) == s
     True
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Made by :func:`sine`, :func:`sum_of_sines`, :func:`chirp_signal` and :func:`square`, which the
+    notebooks call.
     """
 
     kind: str
@@ -259,6 +260,8 @@ def sum_of_sines(
     Returns
     -------
     Signal
+
+    Used in: notebooks/01_sampling_quantization.ipynb
     """
     f = _real_list(freqs, "freqs", nonnegative=True)
     a = (1.0,) * len(f) if amplitudes is None else _real_list(amplitudes, "amplitudes")

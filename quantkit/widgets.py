@@ -149,7 +149,7 @@ class QuantizerExplorer(_Explorer):
     For browser tests, the parts carry the CSS classes ``qk-bits``, ``qk-range``, ``qk-mode``,
     ``qk-readout``, ``qk-plot`` and ``qk-message``.
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Made by :func:`quantizer_explorer`, which the notebooks call.
     """
 
     def __init__(
@@ -306,7 +306,7 @@ class SamplingExplorer(_Explorer):
     -----
     CSS classes for browser tests: ``qk-fs``, ``qk-readout``, ``qk-plot``, ``qk-message``.
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Made by :func:`sampling_explorer`, which the notebooks call.
     """
 
     def __init__(

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][0-9.]*)?\s*(;.*)?$")
@@ -67,10 +63,11 @@ def test_environment_yml_matches_pyproject() -> None:
 
 
 def test_environment_yml_python_floor_matches_requires_python() -> None:
-    """Both say Python 3.10 or newer."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["requires-python"] == ">=3.10"
-    assert "  - python>=3.10" in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
+    """Both distributions and environment.yml say Python 3.11 or newer (3.10 reached its end of life)."""
+    for path in (ROOT / "pyproject.toml", ROOT / "autograder" / "pyproject.toml"):
+        project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
+        assert project["requires-python"] == ">=3.11", path
+    assert "  - python>=3.11" in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines()
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -128,3 +125,15 @@ def test_tests_keep_jupyter_ipython_and_matplotlib_out_of_home() -> None:
     import matplotlib
 
     assert Path(matplotlib.get_configdir()).resolve() == Path(os.environ["MPLCONFIGDIR"]).resolve()
+
+
+def test_readme_lists_every_notebook_with_its_screenshot() -> None:
+    """The README's notebook table has a row, and a screenshot from the browser test, for every notebook."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        slug = path.stem
+        assert f"| `{slug}` |" in readme, f"README's notebook table has no row for {slug}"
+        image = ROOT / "docs" / "images" / f"{slug}.png"
+        refresh = "QUANTKIT_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/browser"
+        assert image.is_file(), f"{image} is missing: {refresh}"
+        assert f"docs/images/{slug}.png" in readme, f"README does not show docs/images/{slug}.png"

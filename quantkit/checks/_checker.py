@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from quantkit.checks._ipython import install_not_implemented_handler
-from quantkit.checks._refs import PublicRefs, load_refs, refs_path
+from quantkit.checks._public_refs import PublicRefs, load_refs, refs_path
 from quantkit.checks._render import show
 from quantkit.checks._run import CheckResult, run_question
 
@@ -262,7 +262,7 @@ def checker(slug: str, refs_dir: str | os.PathLike[str] | None = None) -> Checke
     >>> check  # doctest: +ELLIPSIS
     Checker('01_sampling_quantization', refs='...01_sampling_quantization.json')
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Used in: every notebook's set-up cell (notebooks/*.ipynb)
     """
     install_not_implemented_handler()
     return Checker(slug, refs_dir)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from quantkit.checks._refs import PublicCase, PublicMistake, PublicRefs, Raised
+from quantkit.checks._public_refs import PublicCase, PublicMistake, PublicRefs, Raised
 
 __all__ = ["CaseFailure", "CheckResult", "CheckStatus", "run_question", "summarize"]
 
@@ -194,10 +194,23 @@ def _observe(case: PublicCase, functions: Mapping[str, Callable[..., Any]], valu
 
 
 def _same_outcome(got: Any, expected: Any, case: PublicCase) -> str | None:
-    """None when ``got`` agrees with ``expected`` on ``case``, else why not (plain words)."""
+    """None when ``got`` agrees with ``expected`` on ``case``, else why not (plain words).
+
+    For a property case (``case.props``) with ``expected`` None, ``got`` is checked against the
+    properties instead.
+    """
     from quantkit._compare import describe_mismatch
+    from quantkit._props import check_properties
 
     name = case.name
+    if case.props is not None and expected is None:
+        if isinstance(got, Raised):
+            if got.exc_type == UNREADABLE:
+                return got.message
+            detail = f": {_clip(got.message, 120)}" if got.message else ""
+            return f"`{name}` raised {got.exc_type}{detail}"
+        problem = check_properties(got, case.props)
+        return None if problem is None else f"`{name}`: {problem}"
     if isinstance(expected, Raised):
         if isinstance(got, Raised):
             cls = getattr(builtins, expected.exc_type, None)
@@ -213,6 +226,15 @@ def _same_outcome(got: Any, expected: Any, case: PublicCase) -> str | None:
         detail = f": {_clip(got.message, 120)}" if got.message else ""
         return f"`{name}` raised {got.exc_type}{detail}"
     return describe_mismatch(got, expected, rtol=case.rtol, atol=case.atol)
+
+
+def _describe_expected(case: PublicCase) -> str:
+    """What the case expects: the solution's output, or for a property check its properties."""
+    if case.props is not None:
+        from quantkit._props import describe_properties
+
+        return describe_properties(case.props) + " (only these properties are checked here)"
+    return summarize(case.expected)
 
 
 def _matching_mistake(
@@ -298,7 +320,7 @@ def run_question(
                 case=case.id,
                 note=case.note,
                 call=_describe_call(case),
-                expected=summarize(case.expected),
+                expected=_describe_expected(case),
                 got=summarize(got),
                 problem=problem,
             )

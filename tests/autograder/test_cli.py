@@ -252,7 +252,7 @@ def test_check_and_demo_call_their_verbs(
         seen["demo"] = {"out": out, "course": course}
         return 0
 
-    _fake_verbs(monkeypatch, check=check, demo=demo)
+    _fake_verbs(monkeypatch, selfcheck=check, demo=demo)
     notebook = TOY / "notebooks" / "00_toy.ipynb"
     assert run(capsys, "check", str(notebook), *TOY_ARGS)[0] == 0
     assert seen["check"]["notebook"] == notebook and seen["check"]["slug"] is None

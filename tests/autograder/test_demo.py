@@ -57,9 +57,9 @@ def test_correct_submission_is_the_solution_as_handed_in(demo_class: Path) -> No
         '    """Return twice ``x`` (a number or a numpy array); integer input stays integer."""\n'
         "    return 2 * x"
     )
-    assert submitted["q3_answer"].source == "answer = 2 ** 10"
-    assert submitted["q4_explain"].source.startswith("Multiplying by the integer 2 keeps")
-    assert submitted["q4_explain"].source.endswith("promote the result to float.")
+    assert submitted["q3_value"].source == "answer = 2 ** 10"
+    assert submitted["q4_answer"].source.startswith("Multiplying by the integer 2 keeps")
+    assert submitted["q4_answer"].source.endswith("promote the result to float.")
     for gid, cell in released.items():  # everything but the answers is the released notebook's
         if not cell.metadata["nbgrader"]["solution"]:
             assert submitted[gid] == cell, gid

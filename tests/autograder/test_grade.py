@@ -23,7 +23,7 @@ LIMITS = Limits(call_timeout=2.0, cell_timeout=10.0, notebook_timeout=30.0)
 
 
 def _edit(cell: str, old: str, new: str) -> Mistake:
-    return Mistake(id="edit", questions=(), cell=cell, old=old, new=new, title="", hint="")
+    return Mistake(id="edit", old=old, new=new, title="", hint="", cell=cell)
 
 
 def _make_class(root: Path) -> Path:
@@ -50,7 +50,7 @@ def _make_class(root: Path) -> Path:
         apply_mistake(solution, _edit("q2_clip01", "x = np.asarray(x, dtype=float)", "while True: pass")),
     )
     # frank's notebook kills its own kernel in q3
-    put("frank", apply_mistake(solution, _edit("q3_answer", "answer = 2 ** 10", "import os; os._exit(3)")))
+    put("frank", apply_mistake(solution, _edit("q3_value", "answer = 2 ** 10", "import os; os._exit(3)")))
     put("gina", b"")  # an empty file
     variant = apply_mistake(solution, mistakes["clip_no_nan_check"])
     put("hugo", apply_mistake(variant, mistakes["answer_xor"]))  # two mistakes at once
@@ -115,7 +115,7 @@ def test_a_known_mistake_loses_points_on_its_question_and_gets_its_hint(
     assert carol.questions[0].hints == [TOY_COURSE.mistakes("00_toy")[0].hint]
     assert carol.questions[0].messages == [
         "`double`, a 2-D integer array keeps its shape and dtype: "
-        "expected an int array of shape (2, 3), got float64 of shape (2, 3)"
+        "expected an int array of shape (2, 3), got float64 of shape (2, 3) (1 of 2 cases failed)"
     ]
 
 
@@ -126,7 +126,8 @@ def test_two_mistakes_two_questions(results: dict[str, SubmissionResult]) -> Non
     assert _scores(hugo)["q3"] == ("failed", 0.0)
     hints = {m.id: m.hint for m in TOY_COURSE.mistakes("00_toy")}
     assert hugo.questions[1].hints == [hints["clip_no_nan_check"]]  # not clip_no_upper's
-    assert hugo.questions[2].hints == []  # q3 has no public case, so no fingerprint
+    # q3's public check only tests plausibility, but the mistake's value there (8) is its fingerprint
+    assert hugo.questions[2].hints == [hints["answer_xor"]]
     assert hugo.questions[2].messages == [
         "`answer`, the value of answer: the value differs from the expected one"
     ]

@@ -32,26 +32,19 @@ title = "tiny"
 [[questions]]
 id = "q1"
 title = "triple"
-kind = "auto"
 names = ["triple"]
 points = 2
-grade_id = "q1_tests"
 
 [[questions]]
 id = "q2"
 title = "a value"
-kind = "auto"
 names = ["answer"]
 points = 1
-grade_id = "q2_tests"
 
 [[questions]]
 id = "q3"
 title = "explain"
-kind = "manual"
-names = []
 points = 1
-grade_id = "q3_explain"
 """
 
 HIDDEN_TESTS = '''\
@@ -88,7 +81,7 @@ def spec_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "tiny" / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
     (folder / "tiny" / "hidden_tests.py").write_text(HIDDEN_TESTS, encoding="utf-8")
     (folder / "tiny" / "hidden_refs.json").write_text(
-        '{"format": 1, "slug": "tiny", "questions": {}, "cases": [], "mistakes": []}', encoding="utf-8"
+        '{"format": 2, "slug": "tiny", "questions": {}, "cases": [], "mistakes": []}', encoding="utf-8"
     )
     monkeypatch.setenv(SPEC_DIR_ENV, str(folder))
     return folder
@@ -186,7 +179,7 @@ def test_bad_calls_are_clear_errors(spec_dir: Path) -> None:
 
 def test_broken_hidden_tests_are_a_grader_error(spec_dir: Path, capfd: pytest.CaptureFixture[str]) -> None:
     (spec_dir / "tiny" / "hidden_tests.py").write_text("import no_such_module_here\n", encoding="utf-8")
-    with pytest.raises(nbgrader_hook.HiddenTestsError, match="the hidden tests of tiny could not run"):
+    with pytest.raises(nbgrader_hook.HookError, match="the hidden tests of tiny could not run"):
         hidden_score("tiny", "q1", namespace("def triple(x):\n    return 3 * x\n"))
     assert capfd.readouterr().err == ""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def test_stubs_keep_signature_and_docstring_and_raise(cell_id: str, name: str) -
 
 
 def test_a_solution_cell_that_is_all_solution_becomes_the_stub() -> None:
-    assert by_grade_id(toy_released())["q3_answer"].source == CODE_STUB
+    assert by_grade_id(toy_released())["q3_value"].source == CODE_STUB
 
 
 def test_no_solution_hidden_test_or_mark_scheme_survives() -> None:
@@ -172,9 +173,9 @@ def test_no_solution_hidden_test_or_mark_scheme_survives() -> None:
     ):
         assert secret not in text, secret
     cells = by_grade_id(toy_released())
-    assert cells["q4_explain"].source == "YOUR ANSWER HERE"
+    assert cells["q4_answer"].source == "YOUR ANSWER HERE"
     public_part = '"""Check double on the public cases (q1)."""\ncheck("q1", double)'
-    assert cells["q1_double_tests"].source == public_part
+    assert cells["q1_tests"].source == public_part
 
 
 def test_locked_and_test_cells_are_locked_with_nbgrader_checksums() -> None:
@@ -182,8 +183,8 @@ def test_locked_and_test_cells_are_locked_with_nbgrader_checksums() -> None:
 
     cells = by_grade_id(toy_released())
     assert set(cells) == {
-        "setup", "q1_double", "q1_double_tests", "q2_clip01", "q2_clip01_tests",
-        "q3_answer", "q3_answer_tests", "q4_explain",
+        "setup", "q1_double", "q1_tests", "q2_clip01", "q2_tests",
+        "q3_value", "q3_tests", "q4_answer",
     }  # fmt: skip
     for gid, cell in cells.items():
         meta = cell.metadata
@@ -300,26 +301,24 @@ def _edit_cell(course: Course, gid: str, **changes: object) -> None:
 @pytest.mark.parametrize(
     ("gid", "changes", "expected"),
     [
-        ("q1_double_tests", {"points": 3}, "question q1 (grade id 'q1_double_tests'): the notebook gives 3 "
-         "points, the manifest 2"),
-        ("q2_clip01_tests", {"grade_id": "q2_tests"}, "question q2 (grade id 'q2_clip01_tests'): no cell "
+        ("q2_tests", {"grade_id": "q2_checks"}, "question q2 (grade id 'q2_tests'): no cell "
          "has this grade id"),
-        ("q3_answer_tests", {"grade": False}, "question q3 (grade id 'q3_answer_tests'): must be an "
+        ("q3_tests", {"grade": False}, "question q3 (grade id 'q3_tests'): must be an "
          "autograded test cell"),
-        ("q4_explain", {"solution": False}, "question q4 (grade id 'q4_explain'): must be a written-answer "
+        ("q4_answer", {"solution": False}, "question q4 (grade id 'q4_answer'): must be a written-answer "
          "cell"),
-        ("q1_double_tests", {"source": 'check("q1", double)\n### BEGIN HIDDEN TESTS\n'
+        ("q1_tests", {"source": 'check("q1", double)\n### BEGIN HIDDEN TESTS\n'
          'hidden_score("00_toy", "q2", globals())\n### END HIDDEN TESTS'},
          'needs a hidden-tests block calling hidden_score("00_toy", "q1", globals())'),
         ("q1_double", {"source": "def twice(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n"
          "    ### END SOLUTION"}, "graded name 'double' is not defined in any code cell"),
-        ("q3_answer", {"source": "def compute():\n    ### BEGIN SOLUTION\n    answer = 2 ** 10\n"
+        ("q3_value", {"source": "def compute():\n    ### BEGIN SOLUTION\n    answer = 2 ** 10\n"
          "    ### END SOLUTION\n    return answer"}, "graded name 'answer' is not defined in any code cell"),
-        ("q3_answer", {"source": "### BEGIN SOLUTION\npowers = [answer for answer in (2 ** 10,)]\n"
+        ("q3_value", {"source": "### BEGIN SOLUTION\npowers = [answer for answer in (2 ** 10,)]\n"
          "### END SOLUTION"}, "graded name 'answer' is not defined in any code cell"),
         ("setup", {"grade": True, "points": 1}, "cell 'setup' is graded (1 points) but no manifest question"),
     ],
-    ids=["points", "missing-grade-id", "not-a-grade-cell", "answer-not-solution",
+    ids=["missing-grade-id", "not-a-grade-cell", "answer-not-solution",
          "hidden-block-wrong-question", "graded-name-missing", "graded-name-only-local",
          "graded-name-only-comprehension-variable", "graded-cell-without-question"],
 )  # fmt: skip
@@ -336,9 +335,54 @@ def test_manifest_and_notebook_disagreement_is_reported(
     assert toy_copy.release_path("00_toy").read_bytes() == before  # nothing written
 
 
+def _edit_markdown(course: Course, old: str, new: str) -> None:
+    path = course.solution_path("00_toy")
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and old in cell.source:
+            cell.source = cell.source.replace(old, new)
+    nbformat.write(nb, path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("### q1 (graded, 2 points)", "### q1 (graded, 3 points)",
+         "its heading should read '### q1 (graded, 2 points)"),
+        ("### q4 (written, 1 point)", "### q4 (graded, 1 point)",
+         "its heading should read '### q4 (written, 1 point)"),
+        ("### q2 (graded, 2 points): clip", "### Clip",
+         "no markdown heading '### q2 (graded, 2 points): ...'"),
+    ],
+    ids=["points", "kind", "missing"],
+)  # fmt: skip
+def test_question_headings_state_the_manifests_points(
+    toy_copy: Course, old: str, new: str, expected: str
+) -> None:
+    _edit_markdown(toy_copy, old, new)
+    with pytest.raises(ReleaseError, match=re.escape(expected)):
+        release.main(course=toy_copy)
+
+
+def test_release_writes_the_manifests_points_into_the_solution(
+    toy_copy: Course, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Points have one home, the manifest: release writes them into the solution; --check reports drift."""
+    _edit_cell(toy_copy, "q1_tests", points=5)
+    _edit_cell(toy_copy, "q2_tests", points=7)
+    assert release.main(course=toy_copy, check=True) == 1
+    out = capsys.readouterr().out
+    assert "solutions/00_toy.ipynb (its nbgrader points differ from the manifest's)" in out
+    assert release.main(course=toy_copy) == 0
+    assert "solutions/00_toy.ipynb: points written from the manifest" in capsys.readouterr().out
+    cells = by_grade_id(nbformat.read(toy_copy.solution_path("00_toy"), as_version=4))
+    assert (cells["q1_tests"].metadata.nbgrader.points, cells["q2_tests"].metadata.nbgrader.points) == (2, 2)
+    assert release.main(course=toy_copy, check=True) == 0
+
+
 def test_all_problems_are_reported_at_once(toy_copy: Course) -> None:
-    _edit_cell(toy_copy, "q1_double_tests", points=5)
-    _edit_cell(toy_copy, "q2_clip01_tests", points=7)
+    _edit_cell(toy_copy, "q1_tests", grade=False)
+    _edit_cell(toy_copy, "q2_tests", grade=False)
     with pytest.raises(ReleaseError) as info:
         release.main(course=toy_copy)
     assert "q1" in str(info.value) and "q2" in str(info.value)

@@ -37,35 +37,29 @@ title = "Demo notebook"
 [[questions]]
 id = "q1"
 title = "scale a signal"
-kind = "auto"
 names = ["scale"]
 points = 2
-grade_id = "q1_scale_tests"
 
 [[questions]]
 id = "q2"
 title = "clip to the unit interval"
-kind = "auto"
 names = ["clip01"]
 points = 2
-grade_id = "q2_clip01_tests"
 
 [[questions]]
 id = "q3"
 title = "why clipping loses information"
-kind = "manual"
-names = []
 points = 1
-grade_id = "q3_why"
 """
 
 MISTAKES = '''\
-from autograder.spec import Mistake
+from autograder.spec import Mistake as M
 
-MISTAKES = [
-    Mistake(id="clip_no_upper", questions=("q2",), cell="q2_clip01", old="a", new="b",
-            title="forgets the upper bound", hint="Values above 1 must be clipped too."),
-]
+MISTAKES = {
+    "q2_clip01": [
+        M("clip_no_upper", "a", "b", "forgets the upper bound", "Values above 1 must be clipped too."),
+    ],
+}
 '''
 
 NO_UPPER_HINT = "Values above 1 must be clipped too."

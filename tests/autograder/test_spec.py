@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.spec import Case, Course, Mistake, SpecError, default_course, load_manifest
+from autograder.spec import Case, Course, Mistake, SpecError, default_course, floor_to_step, load_manifest
 
 GOOD_MANIFEST = """
 slug = "00_demo"
@@ -16,17 +16,20 @@ title = "Demo"
 [[questions]]
 id = "q1"
 title = "Double a number"
-kind = "auto"
 names = ["double"]
 points = 2
-grade_id = "q1_double_tests"
 
 [[questions]]
 id = "q2"
 title = "Explain"
-kind = "manual"
 points = 1.5
-grade_id = "q2_explain"
+
+[[questions]]
+id = "q3"
+title = "Quadruple"
+names = ["quadruple"]
+points = 1
+uses = ["double"]
 """
 
 
@@ -44,27 +47,39 @@ def _write_course(root: Path, manifest: str = GOOD_MANIFEST, cases: str = "", mi
 
 
 def test_manifest_reads_questions_in_order(tmp_path: Path) -> None:
+    """Kind and grade ids are derived: a question with names is autograded (<id>_tests), else written."""
     course = _write_course(tmp_path)
     manifest = course.manifest("00_demo")
-    assert [q.id for q in manifest.questions] == ["q1", "q2"]
+    assert [q.id for q in manifest.questions] == ["q1", "q2", "q3"]
     assert manifest.question("q1").names == ("double",)
     assert manifest.question("q2").names == ()
-    assert manifest.total_points == 3.5
-    assert [q.id for q in manifest.auto_questions] == ["q1"]
+    assert [q.kind for q in manifest.questions] == ["auto", "manual", "auto"]
+    assert [q.grade_id for q in manifest.questions] == ["q1_tests", "q2_answer", "q3_tests"]
+    assert manifest.total_points == 4.5
+    assert [q.id for q in manifest.auto_questions] == ["q1", "q3"]
+    assert manifest.owner("quadruple").id == "q3"
+    assert [q.id for q in manifest.users("q1")] == ["q3"]
+    assert manifest.partial_step is None
 
 
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
         (("points = 2", "points = 0"), "points must be a positive number"),
-        (('kind = "auto"', 'kind = "robot"'), "kind must be"),
-        (('names = ["double"]', "names = []"), "names no graded function"),
-        (('grade_id = "q2_explain"', 'grade_id = "q1_double_tests"'), "duplicate grade ids"),
+        (('title = "Explain"', 'title = "Explain"\nkind = "manual"'), "unknown keys ['kind']"),
+        (('names = ["quadruple"]', 'names = ["double"]'), "belongs to both q1 and q3"),
+        (('uses = ["double"]', 'uses = ["nothing"]'), "not a graded name of an earlier question"),
+        (('title = "Explain"', 'title = "Explain"\nuses = ["double"]'), "written answer but lists uses"),
         (('id = "q2"', 'id = "q1"'), "duplicate question ids"),
         (('title = "Double a number"\n', ""), "lacks ['title']"),
+        (('title = "Demo"', 'title = "Demo"\npartial_step = -1'), "partial_step must be a positive"),
     ],
 )
-def test_manifest_errors_say_what_is_wrong(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+def test_manifest_errors_say_what_is_wrong(
+    tmp_path: Path, edit: tuple[str, str], message: str | None
+) -> None:
+    if message is None:
+        return  # (placeholder row: kind is no longer a key)
     path = tmp_path / "manifest.toml"
     path.write_text(GOOD_MANIFEST.replace(*edit, 1), encoding="utf-8")
     with pytest.raises(SpecError) as info:
@@ -92,55 +107,182 @@ def test_case_needs_exactly_one_of_call_and_value() -> None:
         Case(id="c", question="q1", call="f", value="v")
     with pytest.raises(SpecError, match="takes no arguments"):
         Case(id="c", question="q1", value="v", args=(1,))
+    with pytest.raises(SpecError, match="public cases only"):
+        Case(id="c", question="q1", call="f", props={"sorted": True})
     assert Case(id="c", question="q1", call="f", args=(1,)).name == "f"
     assert Case(id="c", question="q1", value="v").name == "v"
 
 
-def test_cases_are_checked_against_the_manifest(tmp_path: Path) -> None:
-    course = _write_course(
-        tmp_path,
-        cases="""
-        from autograder.spec import Case
-        def cases():
-            return [Case(id="a", question="q1", call="triple", args=(1,))]
-        """,
-    )
-    with pytest.raises(SpecError, match="not a graded name of q1"):
-        course.cases("00_demo")
+CASES = """
+import numpy as np
+from autograder.spec import Cases
+
+cases = Cases()
+g = cases.group("double", points=1.5, doc="double agrees with the reference", atol=1e-12, note=" (1e-12)")
+g.public("small", "a small integer", 3)
+g.hidden("array", "an array", np.arange(3))
+g.public_props("shape", "keeps the shape", np.zeros((2, 3)), props={"shape": [2, 3]})
+g.row("loose", "a float, loosely", args=(0.5,), atol=0.1)
+q = cases.group("quadruple", points=0.5, doc="quadruple agrees")
+q.hidden("one", "one", 1)
+"""
 
 
-def test_cases_and_mistakes_load(tmp_path: Path) -> None:
-    course = _write_course(
-        tmp_path,
-        cases="""
-        from autograder.spec import Case
-        def cases():
-            return [Case(id="a", question="q1", call="double", args=(1,), public=True)]
-        """,
-        mistakes="""
-        from autograder.spec import Mistake
-        MISTAKES = [Mistake(id="m", questions=("q1",), cell="q1_double", old="2 *", new="3 *",
-                            title="times three", hint="Double means two.")]
-        """,
-    )
-    assert [c.id for c in course.cases("00_demo")] == ["a"]
-    assert course.mistakes("00_demo") == [
-        Mistake(id="m", questions=("q1",), cell="q1_double", old="2 *", new="3 *",
-                title="times three", hint="Double means two.")
+def test_cases_are_tables_of_groups(tmp_path: Path) -> None:
+    """Ids are <qid>_<suffix>, the question comes from the name, group defaults fill the rows."""
+    course = _write_course(tmp_path, cases=CASES)
+    cases, groups = course.cases_and_groups("00_demo")
+    assert [c.id for c in cases] == ["q1_small", "q1_array", "q1_shape", "q1_loose", "q3_one"]
+    assert [(c.public, c.atol, c.group) for c in cases][:4] == [
+        (True, 1e-12, "double"),
+        (False, 1e-12, "double"),
+        (True, 1e-12, "double"),
+        (False, 0.1, "double"),
     ]
+    assert cases[0].note == "a small integer (1e-12)" and cases[2].props == {"shape": [2, 3]}
+    assert [(g.id, g.question, g.points, g.cases) for g in groups] == [
+        ("double", "q1", 1.5, ("q1_small", "q1_array", "q1_shape", "q1_loose")),
+        ("quadruple", "q3", 0.5, ("q3_one",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'cases = Cases()\ncases.group("triple", points=1, doc="d").hidden("a", "a", 1)',
+            "not a graded name",
+        ),
+        (
+            'cases = Cases()\ncases.group("double", points=1, doc="d").public("a", "a", 1)',
+            "has no hidden row",
+        ),
+        (
+            'cases = Cases()\ng = cases.group("double", points=1, doc="d")\ng.hidden("a", "a", 1)\n'
+            'g.calling("quadruple").hidden("b", "b", 1)',
+            "exactly one question",
+        ),
+        (
+            'cases = Cases()\ncases.group("double", points=1, doc="d").hidden("a", "a", 1)\n'
+            'cases.group("double", points=1, doc="d").hidden("b", "b", 1)',
+            "two groups have the id",
+        ),
+        (
+            'cases = Cases()\ng = cases.group("double", points=1, doc="d")\ng.hidden("a", "a", 1)\n'
+            'g.hidden("a", "again", 2)',
+            "duplicate case id",
+        ),
+        ('cases = Cases()\ncases.group("double", points=0, doc="d")', "points must be a positive number"),
+        ('cases = Cases()\ncases.group("double", points=1, doc="two\\nlines")', "one line"),
+        ('cases = Cases()\ncases.group(points=1, doc="d")', "needs an id"),
+        (
+            'cases = Cases()\ng = cases.group("double", points=1, doc="d")\n'
+            'g.public_props("a", "a", props={"big": 1})',
+            "unknown properties",
+        ),
+        ("cases = [1, 2]", "must define"),
+    ],
+)
+def test_case_table_errors_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    course = _write_course(tmp_path, cases="from autograder.spec import Cases\n" + text + "\n")
+    with pytest.raises(SpecError, match=message):
+        course.cases_and_groups("00_demo")
+
+
+def test_value_rows_are_hidden_with_a_public_plausibility_check(tmp_path: Path) -> None:
+    manifest = GOOD_MANIFEST.replace('names = ["double"]', 'names = ["double", "answer"]')
+    course = _write_course(
+        tmp_path,
+        manifest,
+        cases="""
+        from autograder.spec import Cases
+        cases = Cases()
+        group = cases.group(id="values", points=1, doc="d")
+        group.value("answer", "the answer", "answer", plausible=(1, 100))
+        """,
+    )
+    public, hidden = sorted(course.cases("00_demo"), key=lambda c: not c.public)
+    assert (public.id, public.value, public.props) == (
+        "q1_answer_plausible",
+        "answer",
+        {"number": True, "range": [1.0, 100.0]},
+    )
+    assert (hidden.id, hidden.value, hidden.public, hidden.props) == ("q1_answer", "answer", False, None)
+
+
+MISTAKES = """
+from autograder.spec import Mistake as M
+MISTAKES = {
+    "q1_double": [M("times_three", "2 *", "3 *", "times three", "Double means two.")],
+    "q3_quadruple": [M("times_two", "4 *", "2 *", "times two", "Four.", propagates="why")],
+}
+"""
+
+
+def test_mistakes_are_grouped_by_the_cell_they_edit(tmp_path: Path) -> None:
+    """A mistake's cell and question come from the dict key; nothing else says which question."""
+    course = _write_course(tmp_path, mistakes=MISTAKES)
+    assert course.mistakes("00_demo") == [
+        Mistake(
+            "times_three", "2 *", "3 *", "times three", "Double means two.", cell="q1_double", question="q1"
+        ),
+        Mistake(
+            "times_two",
+            "4 *",
+            "2 *",
+            "times two",
+            "Four.",
+            propagates="why",
+            cell="q3_quadruple",
+            question="q3",
+        ),
+    ]
+    assert course.mistakes("00_demo")[0].questions == ("q1",)
     assert course.slugs() == ["00_demo"]
 
 
-def test_mistake_naming_an_unknown_question_is_rejected(tmp_path: Path) -> None:
-    course = _write_course(
-        tmp_path,
-        mistakes="""
-        from autograder.spec import Mistake
-        MISTAKES = [Mistake(id="m", questions=("q9",), cell="c", old="a", new="b", title="t", hint="h")]
-        """,
-    )
-    with pytest.raises(KeyError, match="no question 'q9'"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('MISTAKES = {"q2_explain": [M("m", "a", "b", "t", "h")]}', "not an autograded question"),
+        ('MISTAKES = {"q1_double": [M("m", "", "b", "t", "h")]}', "needs old text"),
+        ('MISTAKES = {"q1_double": [M("m", "a", "b", "t", "h"), M("m", "c", "d", "t", "h")]}', "duplicate"),
+        ('MISTAKES = {"q1_double": ["not a mistake"]}', "not a Mistake"),
+        ("MISTAKES = []", "MISTAKES = {"),
+    ],
+)
+def test_mistake_catalogue_errors_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    course = _write_course(tmp_path, mistakes="from autograder.spec import Mistake as M\n" + text + "\n")
+    with pytest.raises(SpecError, match=message):
         course.mistakes("00_demo")
+
+
+def test_styles_load_with_their_docstring(tmp_path: Path) -> None:
+    course = _write_course(tmp_path)
+    folder = course.spec_dir / "00_demo" / "styles"
+    folder.mkdir()
+    (folder / "loops.py").write_text(
+        '"""Loops."""\nCELLS = {"q1_double": "def double(x):\\n    return x + x"}\n'
+    )
+    (folder / "_helper.py").write_text("X = 1\n")
+    (style,) = course.styles("00_demo")
+    assert (style.name, style.doc, dict(style.cells)) == (
+        "loops",
+        "Loops.",
+        {"q1_double": "def double(x):\n    return x + x"},
+    )
+    (folder / "bad.py").write_text("CELLS = {}\n")
+    with pytest.raises(SpecError, match="docstring"):
+        course.styles("00_demo")
+
+
+def test_floor_to_step_rounds_partial_credit_down() -> None:
+    assert floor_to_step(1.5, 24 / 25, 0.25) == 1.25
+    assert floor_to_step(1.0, 0.75, 0.25) == 0.75
+    assert floor_to_step(1.0, 0.74, 0.25) == 0.5
+    assert floor_to_step(2.0, 0.999, None) == 0.0
+    assert floor_to_step(2.0, 1.0, None) == 2.0
+    assert floor_to_step(2.0, 0.0, 0.25) == 0.0
 
 
 def test_course_paths(tmp_path: Path) -> None:

@@ -152,22 +152,22 @@ def test_untouched_release_restores_nothing(released: nbformat.NotebookNode) -> 
 def test_deleted_edited_and_moved_cells_are_restored(released: nbformat.NotebookNode) -> None:
     sub = copy.deepcopy(released)
     _cell(sub, "q1_double").source = "def double(x):\n    return x + x"
-    _cell(sub, "q4_explain").source = "Because 2 is an int."
-    _cell(sub, "q2_clip01_tests").source = "pass  # I removed the check"
-    _cell(sub, "q2_clip01_tests").metadata["nbgrader"]["points"] = 100
+    _cell(sub, "q4_answer").source = "Because 2 is an int."
+    _cell(sub, "q2_tests").source = "pass  # I removed the check"
+    _cell(sub, "q2_tests").metadata["nbgrader"]["points"] = 100
     sub.cells = [c for c in sub.cells if grade_id(c) != "setup"]  # deleted
-    q3 = next(i for i, c in enumerate(sub.cells) if grade_id(c) == "q3_answer_tests")
+    q3 = next(i for i, c in enumerate(sub.cells) if grade_id(c) == "q3_tests")
     sub.cells.insert(0, sub.cells.pop(q3))  # moved to the top
     nb, notes = restore(sub, released)
     assert _ids(nb) == _ids(released)
     assert _cell(nb, "setup").source == _cell(released, "setup").source
-    assert _cell(nb, "q2_clip01_tests").source == _cell(released, "q2_clip01_tests").source
-    assert _cell(nb, "q2_clip01_tests").metadata == _cell(released, "q2_clip01_tests").metadata
+    assert _cell(nb, "q2_tests").source == _cell(released, "q2_tests").source
+    assert _cell(nb, "q2_tests").metadata == _cell(released, "q2_tests").metadata
     assert _cell(nb, "q1_double").source == "def double(x):\n    return x + x"
-    assert answer_text(nb, "q4_explain") == "Because 2 is an int."
+    assert answer_text(nb, "q4_answer") == "Because 2 is an int."
     assert (
         "restored 2 locked or test cells from the released notebook: "
-        "setup (deleted), q2_clip01_tests (edited)" in notes
+        "setup (deleted), q2_tests (edited)" in notes
     )
     assert "cells were moved; they were put back in the released order" in notes
 

@@ -266,8 +266,8 @@ def test_load_refs_errors(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="run `quantgrade refs`"):
         load_refs(tmp_path / "missing.json")
     bad = tmp_path / "bad.json"
-    bad.write_text('{"format": 2}', encoding="utf-8")
-    with pytest.raises(ValueError, match="not a reference file of format 1"):
+    bad.write_text('{"format": 1}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a reference file of format 2"):
         load_refs(bad)
 
 
@@ -308,7 +308,7 @@ def test_toy_partial_credit_and_messages() -> None:
     assert outcomes["q1"].score == 0.5  # the additivity test (0.5) still passes
     assert outcomes["q1"].messages == [
         "`double`, a 2-D integer array keeps its shape and dtype: "
-        "expected an int array of shape (2, 3), got float64 of shape (2, 3)"
+        "expected an int array of shape (2, 3), got float64 of shape (2, 3) (1 of 2 cases failed)"
     ]
     assert outcomes["q2"].score == 1.0
     assert outcomes["q2"].messages == ["`clip01` should raise ValueError here, but it returned a result"]
@@ -368,8 +368,7 @@ def test_messages_never_show_test_source_or_hidden_values(tmp_path: Path) -> Non
 
 def _manifest(tmp_path: Path, points: dict[str, float]) -> Path:
     rows = "".join(
-        f'[[questions]]\nid = "{q}"\ntitle = "t"\nkind = "auto"\nnames = ["double"]\npoints = {p}\n'
-        f'grade_id = "{q}_tests"\n\n'
+        f'[[questions]]\nid = "{q}"\ntitle = "t"\nnames = ["name_{q}"]\npoints = {p}\n\n'
         for q, p in points.items()
     )
     path = tmp_path / "manifest.toml"
@@ -447,3 +446,190 @@ def test_questions_runs_only_the_named_questions() -> None:
             manifest=TOY_COURSE.manifest("00_toy"),
             questions=["q4"],
         )
+
+
+# ------------------------------------------------------------------ partial credit and follow-through
+
+
+FOLLOW_MANIFEST = """\
+slug = "ft"
+title = "follow-through"
+{step}
+
+[[questions]]
+id = "q1"
+title = "scale"
+names = ["scale"]
+points = 2
+
+[[questions]]
+id = "q2"
+title = "scale twice"
+names = ["scale_twice"]
+points = 2
+uses = ["scale"]
+"""
+
+FOLLOW_TESTS = '''
+import numpy as np
+from autograder.testing import follow_through, question, upstream
+
+
+def _scale(x):
+    return 2 * np.asarray(x, dtype=float)
+
+
+@upstream("scale", reference=_scale)
+def scale_is_sane(scale):
+    """A usable scale keeps the shape and is linear."""
+    x = np.array([1.0, 2.0, 3.0])
+    y = np.asarray(scale(x))
+    if y.shape != x.shape or not np.allclose(np.asarray(scale(2 * x)), 2 * y):
+        return "scale is not linear"
+    return None
+
+
+@follow_through("scale_twice", uses=("scale",))
+def scale_twice_with(scale, x):
+    return np.asarray(scale(scale(x)), dtype=float)
+
+
+@question("q1", points=1)
+def test_scale_parts(student, credit):
+    """scale(x) is 2 x on three inputs."""
+    for x in (1.0, 2.0, 3.0):
+        with credit.part():
+            assert float(student.call("scale", x)) == 2 * x, "scale(x) should be 2 x"
+
+
+@question("q2", points=1, uses=("scale",))
+def test_twice_is_scale_of_scale(student, scale):
+    """scale_twice(x) equals scale(scale(x)) for the quantizer it uses."""
+    x = np.array([0.5, -1.0])
+    assert np.allclose(student.call("scale_twice", x), scale(scale(x))), "scale_twice is not scale twice"
+'''
+
+
+def _json_case(cid: str, group: str, call: str, arg: float, expected: float) -> dict:
+    from quantkit import _wire
+
+    return {
+        "id": cid,
+        "question": cid.split("_")[0],
+        "group": group,
+        "call": call,
+        "value": None,
+        "args": [_wire.encode(np.array([arg]))],
+        "kwargs": {},
+        "rtol": 0.0,
+        "atol": 1e-12,
+        "note": f"case {cid}",
+        "expected": _wire.encode(np.array([expected])),
+    }
+
+
+def _follow_course(tmp_path: Path, step: str) -> tuple[Path, Path, object]:
+    import json
+
+    (tmp_path / "manifest.toml").write_text(FOLLOW_MANIFEST.format(step=step), encoding="utf-8")
+    tests = tmp_path / "hidden_tests.py"
+    tests.write_text(FOLLOW_TESTS, encoding="utf-8")
+    cases = [_json_case(f"q1_c{i}", "scale", "scale", x, 2 * x) for i, x in enumerate((1.0, 2.0, 3.0, 4.0))]
+    cases += [_json_case(f"q2_c{i}", "twice", "scale_twice", x, 4 * x) for i, x in enumerate((1.0, 2.0))]
+    groups = [
+        {
+            "id": "scale",
+            "question": "q1",
+            "points": 1.0,
+            "doc": "scale agrees",
+            "cases": [c["id"] for c in cases[:4]],
+        },
+        {
+            "id": "twice",
+            "question": "q2",
+            "points": 1.0,
+            "doc": "scale_twice agrees",
+            "cases": [c["id"] for c in cases[4:]],
+        },
+    ]
+    refs = tmp_path / "hidden_refs.json"
+    refs.write_text(
+        json.dumps(
+            {"format": 2, "slug": "ft", "questions": {}, "groups": groups, "cases": cases, "mistakes": []}
+        ),
+        encoding="utf-8",
+    )
+    return tests, refs, load_manifest(tmp_path / "manifest.toml")
+
+
+def _run_follow(tmp_path: Path, namespace: dict, step: str = "partial_step = 0.25") -> dict:
+    tests, refs, manifest = _follow_course(tmp_path, step)
+    return run_hidden_tests(
+        tests_path=tests, refs_path=refs, student=InProcessStudent(namespace), manifest=manifest
+    )
+
+
+def _twice(x):
+    return 4 * np.asarray(x, dtype=float)
+
+
+def test_right_answers_get_full_marks(tmp_path: Path) -> None:
+    out = _run_follow(tmp_path, {"scale": lambda x: 2 * np.asarray(x, dtype=float), "scale_twice": _twice})
+    assert {q: o.score for q, o in out.items()} == {"q1": 2.0, "q2": 2.0}
+
+
+def test_a_test_scores_the_fraction_of_its_parts_and_cases_rounded_down(tmp_path: Path) -> None:
+    """3 of 4 cases right: 0.75 of the group; 2 of 3 parts: 0.667 of the test, rounded down to 0.5."""
+
+    def scale(x):
+        x = np.asarray(x, dtype=float)
+        return np.where(x == 3.0, 0.0, 2 * x)  # wrong at 3 only
+
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": _twice})
+    q1 = {t.nodeid.rsplit("::", 1)[-1]: t.score for t in out["q1"].tests}
+    assert q1 == {"test_scale_parts": 0.5, "test_reference[scale]": 0.75}
+    assert out["q1"].score == 1.25
+    assert out["q1"].messages[0] == "scale(x) should be 2 x (1 of 3 parts failed)"
+    assert out["q1"].messages[1].endswith("(1 of 4 cases failed)")
+
+
+def test_without_a_partial_step_every_test_is_all_or_nothing(tmp_path: Path) -> None:
+    def scale(x):
+        x = np.asarray(x, dtype=float)
+        return np.where(x == 3.0, 0.0, 2 * x)
+
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": _twice}, step="")
+    assert out["q1"].score == 0.0
+
+
+def test_follow_through_grades_the_procedure_against_the_students_own_upstream(tmp_path: Path) -> None:
+    """A consistent scale_twice built on a wrong (but sane) scale loses points in q1 only."""
+    scale = lambda x: 3 * np.asarray(x, dtype=float)  # noqa: E731 - wrong factor, still linear
+    twice = lambda x: scale(scale(x))  # noqa: E731
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": twice})
+    assert out["q1"].score == 0.0
+    assert out["q2"].score == 2.0 and out["q2"].messages == []
+
+
+def test_no_follow_through_for_an_insane_or_missing_upstream(tmp_path: Path) -> None:
+    """A constant upstream fails its sanity check: the downstream is graded against the reference only."""
+    scale = lambda x: np.ones_like(np.asarray(x, dtype=float))  # noqa: E731 - not linear
+    twice = lambda x: scale(scale(x))  # noqa: E731
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": twice})
+    assert out["q2"].score == 0.0
+    out = _run_follow(tmp_path, {"scale_twice": lambda x: np.zeros(1)})
+    assert out["q2"].score == 0.0 and len(out["q2"].messages) == 2
+
+
+def test_a_wrong_downstream_gets_nothing_from_a_right_upstream(tmp_path: Path) -> None:
+    scale = lambda x: 2 * np.asarray(x, dtype=float)  # noqa: E731
+    out = _run_follow(tmp_path, {"scale": scale, "scale_twice": lambda x: 5 * np.asarray(x, dtype=float)})
+    assert out["q1"].score == 2.0 and out["q2"].score == 0.0
+    assert [t.points for t in out["q2"].tests] == [1.0, 1.0]  # each test counted once, not per variant
+
+
+def test_uses_without_an_upstream_reference_is_a_grader_error(tmp_path: Path) -> None:
+    tests, refs, manifest = _follow_course(tmp_path, "")
+    tests.write_text(FOLLOW_TESTS.replace('@upstream("scale", reference=_scale)', ""), encoding="utf-8")
+    with pytest.raises(HiddenTestsError, match="without an @upstream reference"):
+        run_hidden_tests(tests_path=tests, refs_path=refs, student=InProcessStudent({}), manifest=manifest)

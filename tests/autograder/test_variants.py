@@ -42,7 +42,7 @@ def test_every_toy_mistake_applies_to_its_cell_only(
 
 def _mistake(**kw: str) -> Mistake:
     base = dict(
-        id="m", questions=("q1",), cell="q1_double", old="return 2 * x", new="return x", title="t", hint="h"
+        id="m", question="q1", cell="q1_double", old="return 2 * x", new="return x", title="t", hint="h"
     )
     base.update(kw)
     return Mistake(**base)  # type: ignore[arg-type]

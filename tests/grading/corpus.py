@@ -1,10 +1,12 @@
 """The grading corpus: submissions run through the real grader, each with a one-line expectation.
 
-A *case* is one full submission and what the grade must be. Most cases are one small file each
-(``fairness/<case>.py``, ``attacks/<case>.py``); the known mistakes of ``mistakes.py`` are cases
-too, generated here (no file to write). Every case becomes ``CLASS/<student>/<slug>.ipynb``, the
-whole class is graded once by :func:`autograder.grade.grade_submissions` (the hardened path: fresh
-sandboxed kernels, default limits), and each result is checked against its expectation.
+A *case* is one full submission and what the grade must be. Attacks are one small file each
+(``attacks/<case>.py``); every notebook's correct styles (``autograder/course/<slug>/styles/``) and
+known mistakes (``mistakes.py``) are cases too, generated here (no file to write). Every case becomes
+``CLASS/<student>/<slug>.ipynb``, the whole class is graded once by
+:func:`autograder.grade.grade_submissions` (the hardened path: fresh sandboxed kernels, default
+limits), and each result is checked against its expectation. (``quantgrade verify`` grades the styles
+and mistakes of a notebook the same way; the test suite uses verify's batch for them.)
 
 A case file is a plain Python module::
 
@@ -28,6 +30,8 @@ file). ``build`` runs after ``CELLS``; returning bytes writes them verbatim as t
 ==============================  =====================================================================
 ``"full": True``                status ``graded`` and every autograded question at full marks
 ``"lost": ["q3", "q4"]``        status ``graded``; exactly these autograded questions below full marks
+``"loses": ["q3"]``             status ``graded``; at least these below full marks (a mistake that is
+                                marked as propagating)
 ``"at_most": "solution"``       every question's score <= that question's score of the honest baseline
                                 of that name (``"solution"`` or ``"stubs"``) graded in the same run
 ``"status": "error"``           the submission's status (``graded``, ``error``, ``unreadable``)
@@ -45,7 +49,7 @@ checked too: the solution at full marks, the stubs losing every autograded quest
 
 Command line (from the repository root; exit status 1 if any case is not as expected)::
 
-    python tests/grading/corpus.py fairness      # tests/grading/fairness/*.py
+    python tests/grading/corpus.py fairness      # every notebook's correct styles
     python tests/grading/corpus.py attacks       # tests/grading/attacks/*.py
     python tests/grading/corpus.py mistakes      # one case per known mistake of every notebook
     python tests/grading/corpus.py all           # all of the above in one class
@@ -82,9 +86,9 @@ REPO = HERE.parents[1]
 DEFAULT_NOTEBOOK = "01_sampling_quantization"
 BASES = ("solution", "stubs")
 STATUSES = ("graded", "error", "unreadable")
-EXPECT_KEYS = ("full", "lost", "at_most", "status", "reason")
+EXPECT_KEYS = ("full", "lost", "loses", "at_most", "status", "reason")
 CASE_KEYS = ("NOTEBOOK", "BASE", "CELLS", "build", "STUDENT", "EXPECT", "KNOWN_ISSUE")
-FOLDERS = ("fairness", "attacks")
+FOLDERS = ("attacks",)
 
 __all__ = [
     "BASES",
@@ -110,6 +114,7 @@ __all__ = [
     "main",
     "mistake_cases",
     "pytest_params",
+    "style_cases",
     "table_rows",
 ]
 
@@ -212,18 +217,19 @@ def _validate_expect(expect: Any, where: str) -> dict[str, Any]:
         raise CaseFileError(f"{where}: EXPECT has unknown keys {unknown}; known: {list(EXPECT_KEYS)}")
     if "full" in expect and expect["full"] is not True:
         raise CaseFileError(f"{where}: EXPECT['full'] must be True (leave it out otherwise)")
-    if "full" in expect and "lost" in expect:
+    if "full" in expect and ("lost" in expect or "loses" in expect):
         raise CaseFileError(f"{where}: EXPECT cannot say both 'full' and 'lost'")
-    if "lost" in expect:
-        lost = expect["lost"]
-        if not isinstance(lost, (list, tuple)) or not lost or not all(isinstance(q, str) for q in lost):
-            raise CaseFileError(f"{where}: EXPECT['lost'] must be a non-empty list of question ids")
+    for key in ("lost", "loses"):
+        if key in expect:
+            lost = expect[key]
+            if not isinstance(lost, (list, tuple)) or not lost or not all(isinstance(q, str) for q in lost):
+                raise CaseFileError(f"{where}: EXPECT[{key!r}] must be a non-empty list of question ids")
     if "at_most" in expect and expect["at_most"] not in BASES:
         raise CaseFileError(f"{where}: EXPECT['at_most'] must be one of {BASES}, got {expect['at_most']!r}")
     if "status" in expect:
         if expect["status"] not in STATUSES:
             raise CaseFileError(f"{where}: EXPECT['status'] must be one of {STATUSES}")
-        if expect["status"] != "graded" and ("full" in expect or "lost" in expect):
+        if expect["status"] != "graded" and ("full" in expect or "lost" in expect or "loses" in expect):
             raise CaseFileError(f"{where}: 'full' and 'lost' imply status 'graded'")
     if "reason" in expect and not (isinstance(expect["reason"], str) and expect["reason"]):
         raise CaseFileError(f"{where}: EXPECT['reason'] must be a non-empty string")
@@ -348,18 +354,35 @@ def mistake_cases(course: Any, slug: str) -> list[Case]:
     Returns
     -------
     list of Case
-        Named ``mistake_<id>``, expecting ``{"lost": list(mistake.questions)}``.
+        Named ``mistake_<id>``, expecting ``{"lost": [question]}``, or ``{"loses": [question]}`` for a
+        mistake marked as propagating to later questions.
     """
     return [
         Case(
             name=f"mistake_{m.id}",
             doc=m.title,
             notebook=slug,
-            student=f"mistake_{m.id}",
-            expect={"lost": list(m.questions)},
+            student=f"mistake_{m.id}" if slug == DEFAULT_NOTEBOOK else f"mistake_{m.id}_{slug}",
+            expect={"loses": [m.question]} if m.propagates else {"lost": [m.question]},
             mistake=m,
         )
         for m in course.mistakes(slug)
+    ]
+
+
+def style_cases(course: Any, slug: str) -> list[Case]:
+    """One case per correct style of ``slug`` (``styles/<name>.py``), expecting full marks."""
+    return [
+        Case(
+            name=f"style_{s.name}" if slug == DEFAULT_NOTEBOOK else f"style_{s.name}_{slug}",
+            doc=s.doc,
+            notebook=slug,
+            student=f"style_{s.name}" if slug == DEFAULT_NOTEBOOK else f"style_{s.name}_{slug}",
+            expect={"full": True},
+            path=s.path,
+            cells=dict(s.cells),
+        )
+        for s in course.styles(slug)
     ]
 
 
@@ -655,6 +678,10 @@ def check_expect(case: Case, result: Any, baselines: Mapping[str, Any]) -> list[
     if expect.get("full"):
         if lost:
             problems.append(f"lost points on {', '.join(lost)}: {_why(result, lost)}")
+    if "loses" in expect:
+        missed = [q for q in expect["loses"] if q not in lost]
+        if missed:
+            problems.append(f"full marks on {', '.join(missed)}, expected a loss there")
     if "lost" in expect:
         want = list(expect["lost"])
         known = {q.question for q in result.questions if q.kind == "auto"}
@@ -710,6 +737,8 @@ def describe_expect(expect: Mapping[str, Any]) -> str:
         parts.append("full")
     if "lost" in expect:
         parts.append("lost " + ",".join(expect["lost"]))
+    if "loses" in expect:
+        parts.append("loses " + ",".join(expect["loses"]) + " (propagates)")
     if "at_most" in expect:
         parts.append(f"<= {expect['at_most']}")
     if "status" in expect:
@@ -774,14 +803,16 @@ def format_table(rows: Sequence[Sequence[str]]) -> str:
 def select_cases(which: str, course: Any | None = None) -> list[Case]:
     """The cases of ``which``: ``fairness``, ``attacks``, ``mistakes`` or ``all``."""
     course = course if course is not None else default_course()
-    if which not in (*FOLDERS, "mistakes", "all"):
+    if which not in ("fairness", *FOLDERS, "mistakes", "all"):
         raise ValueError(f"which must be one of fairness, attacks, mistakes, all; got {which!r}")
     cases: list[Case] = []
     for folder in FOLDERS:
         if which in (folder, "all"):
             cases += load_cases(HERE / folder)
-    if which in ("mistakes", "all"):
-        for slug in course.slugs():
+    for slug in course.slugs():
+        if which in ("fairness", "all"):
+            cases += style_cases(course, slug)
+        if which in ("mistakes", "all"):
             cases += mistake_cases(course, slug)
     return cases
 
@@ -791,7 +822,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python tests/grading/corpus.py", description=__doc__.split("\n\n")[0] if __doc__ else None
     )
-    parser.add_argument("which", choices=[*FOLDERS, "mistakes", "all"], nargs="?", default="all")
+    parser.add_argument("which", choices=["fairness", *FOLDERS, "mistakes", "all"], nargs="?", default="all")
     parser.add_argument("--jobs", type=int, default=2, help="grading workers (default 2)")
     parser.add_argument("--keep", metavar="DIR", help="build the class in DIR (must not exist) and keep it")
     parser.add_argument("--no-cli", action="store_true", help="skip the quantgrade command-line check")

@@ -98,7 +98,7 @@ MISTAKES = [
 def write_refs(folder: Path, *, slug: str = SLUG, questions: dict[str, Any] = QUESTIONS,
                cases: list[dict[str, Any]] = CASES, mistakes: list[dict[str, Any]] = MISTAKES) -> Path:
     """Write a public reference file as `quantgrade refs` lays it out, and return its folder."""
-    data = {"format": 1, "slug": slug, "questions": questions, "cases": cases, "mistakes": mistakes}
+    data = {"format": 2, "slug": slug, "questions": questions, "cases": cases, "mistakes": mistakes}
     (folder / f"{slug}.json").write_text(json.dumps(data, sort_keys=True, indent=1), encoding="utf-8")
     return folder
 
@@ -466,9 +466,9 @@ def test_refs_are_read_once(refs_dir: Path) -> None:
     ("content", "match"),
     [
         ("{not json", "cannot read the public checks"),
-        ('{"format": 2, "questions": {}, "cases": []}', "not a public reference file of format 1"),
-        ('{"format": 1, "questions": {}}', "malformed"),
-        ('{"format": 1, "questions": {}, "cases": [{"id": "c", "question": "q1", "call": "f", "args": '
+        ('{"format": 1, "questions": {}, "cases": []}', "not a public reference file of format 2"),
+        ('{"format": 2, "questions": {}}', "malformed"),
+        ('{"format": 2, "questions": {}, "cases": [{"id": "c", "question": "q1", "call": "f", "args": '
          '[{"__ndarray__": {"dtype": "|O8", "shape": [1], "data": ""}}], "expected": 1}]}',
          "cannot decode an argument of case c"),
     ],

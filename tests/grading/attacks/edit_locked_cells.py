@@ -3,8 +3,8 @@
 BASE = "stubs"
 CELLS = {
     "setup": "import numpy as np\ncheck = lambda *a, **k: None\nsample = lambda *a, **k: ([0.0], [0.0])",
-    "q1_sample_tests": "pass",
-    "q3_quantize_indices_tests": "assert True",
+    "q1_tests": "pass",
+    "q3_tests": "assert True",
 }
 
 

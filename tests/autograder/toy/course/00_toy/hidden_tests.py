@@ -1,17 +1,10 @@
-"""Hidden tests of the toy notebook (run by the grading engine's own tests)."""
+"""Hidden property tests of the toy notebook (the reference comparisons are the groups of cases.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from autograder.testing import check_case, expect_error, question
-
-
-@question("q1", points=1.5)
-def test_double_matches_reference(student, refs):
-    """double agrees with the reference on integers, floats and arrays."""
-    for case in refs.cases("q1", call="double"):
-        check_case(student, case)
+from autograder.testing import expect_error, question
 
 
 @question("q1", points=0.5)
@@ -26,21 +19,6 @@ def test_double_is_additive(student):
 
 
 @question("q2", points=1)
-def test_clip01_matches_reference(student, refs):
-    """clip01 agrees with the reference inside, outside and at the ends of [0, 1]."""
-    for case in refs.cases("q2", call="clip01"):
-        if not case.raises:
-            check_case(student, case)
-
-
-@question("q2", points=1)
 def test_clip01_rejects_nan(student):
     """clip01 raises ValueError on NaN input."""
     expect_error(student, ValueError, "clip01", np.array([0.5, np.nan, 0.25]))
-
-
-@question("q3", points=1)
-def test_answer_matches_reference(student, refs):
-    """answer equals the reference value."""
-    for case in refs.cases("q3"):
-        check_case(student, case)

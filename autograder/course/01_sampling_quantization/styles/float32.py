@@ -1,9 +1,9 @@
 """Correct answers computing in float32 where the text allows it (clip-factor errors, float32 alias input)."""
 
 # The text fixes float64 for the instants t, the quantizer's u and its levels, so those stay float64;
-# the clip-factor search only compares powers, which float32 holds to about 1e-7. The same in the
-# SQNR fit (q6) is its own case, float32_sqnr_fit.py (a known issue), so this one keeps the solution's q6.
-EXPECT = {"full": True}
+# the clip-factor search only compares powers, which float32 holds to about 1e-7. The SQNR fit (q6) is
+# computed in float32 too: q6 says nothing about the precision, and float32 powers move the fitted
+# offset by about 4e-6 dB and the slope by 3e-7 (q6 once compared to 1e-6 dB and failed this; now 1e-4).
 
 CELLS = {
     "q1_sample": '''
@@ -70,4 +70,18 @@ def best_clip_factor(x, n_bits, factors):
             best_c, best_mse = float(c), mse
     return best_c
 ''',
+    "q6_sqnr_fit": """
+sqnr_bits = np.arange(8, 17)
+sqnr_test_signal = np.sin(2 * np.pi * 997.0 * np.arange(8000) / 8000.0)
+sqnr_slope = sqnr_offset = ...  # replace the ... by your fitted values below
+signal32 = sqnr_test_signal.astype(np.float32)
+sqnr32 = []
+for b in sqnr_bits:
+    error32 = (sqnr_test_signal - quantize_uniform(sqnr_test_signal, int(b), -1.0, 1.0)).astype(np.float32)
+    sqnr32.append(np.float32(10) * np.log10(np.mean(signal32 * signal32) / np.mean(error32 * error32)))
+sqnr32 = np.array(sqnr32, dtype=np.float32)
+slope32, offset32 = np.polyfit(sqnr_bits.astype(np.float32), sqnr32, 1)
+sqnr_slope, sqnr_offset = float(slope32), float(offset32)
+print(f"fitted: {sqnr_slope} dB per bit and {sqnr_offset} dB")
+""",
 }

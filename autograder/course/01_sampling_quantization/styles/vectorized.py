@@ -1,6 +1,5 @@
 """Correct answers written with whole-array numpy operations (the formulas of the text, vectorized)."""
 
-EXPECT = {"full": True}
 
 CELLS = {
     "q1_sample": '''

@@ -18,9 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PublicCase", "PublicMistake", "PublicQuestion", "PublicRefs", "Raised", "read_refs"]
+__all__ = [
+    "PublicCase",
+    "PublicGroup",
+    "PublicMistake",
+    "PublicQuestion",
+    "PublicRefs",
+    "Raised",
+    "read_refs",
+]
 
-SUPPORTED_FORMAT = 1
+SUPPORTED_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -44,11 +52,23 @@ class Raised:
 
 @dataclass(frozen=True)
 class PublicQuestion:
-    """A question as the reference file lists it: id, title and graded names."""
+    """A question as the reference file lists it: id, title, graded names, and the earlier names it uses."""
 
     id: str
     title: str
     names: tuple[str, ...]
+    uses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicGroup:
+    """A reference test: its id, question, points, one-line doc and the ids of its cases (hidden files)."""
+
+    id: str
+    question: str
+    points: float
+    doc: str
+    cases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -64,7 +84,9 @@ class PublicCase:
     rtol: float
     atol: float
     note: str
-    expected: Any  # a decoded value, or a Raised
+    expected: Any  # a decoded value, or a Raised (None for a property check)
+    group: str = ""
+    props: Mapping[str, Any] | None = None  # a public property check instead of a comparison
 
     @property
     def name(self) -> str:
@@ -74,13 +96,18 @@ class PublicCase:
 
 @dataclass(frozen=True)
 class PublicMistake:
-    """A known mistake and its recorded outcome on each public case."""
+    """A known mistake and its recorded outcome on each public case.
+
+    ``question`` is the question it is about; ``questions`` are the questions whose public cases its
+    outputs were recorded on (its own, then the later ones that use its graded names).
+    """
 
     id: str
     questions: tuple[str, ...]
     title: str
     hint: str
     outputs: Mapping[str, Any]  # case id -> decoded value or Raised
+    question: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +118,8 @@ class PublicRefs:
     questions: Mapping[str, PublicQuestion]
     cases: tuple[PublicCase, ...]
     mistakes: tuple[PublicMistake, ...]
+    groups: tuple[PublicGroup, ...] = ()
+    partial_step: float | None = None
 
     def cases_of(self, qid: str) -> list[PublicCase]:
         """The cases of question ``qid``, in file order."""
@@ -153,7 +182,9 @@ def read_refs(path: str | os.PathLike[str], *, messages: Mapping[str, str]) -> P
 
     try:
         questions = {
-            qid: PublicQuestion(id=qid, title=str(q.get("title", "")), names=tuple(q["names"]))
+            qid: PublicQuestion(
+                id=qid, title=str(q.get("title", "")), names=tuple(q["names"]), uses=tuple(q.get("uses", ()))
+            )
             for qid, q in raw["questions"].items()
         }
         cases = tuple(
@@ -169,9 +200,23 @@ def read_refs(path: str | os.PathLike[str], *, messages: Mapping[str, str]) -> P
                 rtol=float(c.get("rtol", 0.0)),
                 atol=float(c.get("atol", 0.0)),
                 note=str(c.get("note", "")),
-                expected=decode(c["expected"], f"the expected output of case {c['id']}"),
+                expected=None
+                if "props" in c
+                else decode(c["expected"], f"the expected output of case {c['id']}"),
+                group=str(c.get("group", "")),
+                props=dict(c["props"]) if "props" in c else None,
             )
             for c in raw["cases"]
+        )
+        groups = tuple(
+            PublicGroup(
+                id=str(g["id"]),
+                question=str(g["question"]),
+                points=float(g["points"]),
+                doc=str(g.get("doc", "")),
+                cases=tuple(g["cases"]),
+            )
+            for g in raw.get("groups", [])
         )
         mistakes = tuple(
             PublicMistake(
@@ -183,10 +228,20 @@ def read_refs(path: str | os.PathLike[str], *, messages: Mapping[str, str]) -> P
                     cid: decode(out, f"the output of mistake {m['id']} on {cid}")
                     for cid, out in m.get("outputs", {}).items()
                 },
+                question=str(m.get("question", (m["questions"] or [""])[0])),
             )
             for m in raw.get("mistakes", [])
         )
+        step = raw.get("partial_step")
+        partial_step = None if step is None else float(step)
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(_say(messages["malformed"], path, exc)) from exc
     slug = str(raw.get("slug", path.stem))
-    return PublicRefs(slug=slug, questions=questions, cases=cases, mistakes=mistakes)
+    return PublicRefs(
+        slug=slug,
+        questions=questions,
+        cases=cases,
+        mistakes=mistakes,
+        groups=groups,
+        partial_step=partial_step,
+    )

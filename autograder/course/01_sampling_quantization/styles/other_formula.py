@@ -1,6 +1,5 @@
 """Correct answers with different but equivalent formulas (remainder, shifted floor, levels from the top)."""
 
-EXPECT = {"full": True}
 
 CELLS = {
     "q1_sample": '''

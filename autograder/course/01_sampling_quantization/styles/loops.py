@@ -1,6 +1,5 @@
 """Correct answers written as plain Python loops, element by element (scalars and any shape still work)."""
 
-EXPECT = {"full": True}
 
 CELLS = {
     "q1_sample": '''

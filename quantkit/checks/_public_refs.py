@@ -1,6 +1,6 @@
 """Reading a notebook's public reference file (``quantkit/checks/refs/<slug>.json``).
 
-The format and its decoder live in :mod:`quantkit._refs` (shared with the autograder's hidden files);
+The format and its decoder live in :mod:`quantkit._reffile` (shared with the autograder's hidden files);
 this module knows where the public files are and words the errors for students.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from quantkit._refs import (
+from quantkit._reffile import (
     PublicCase,
     PublicMistake,
     PublicQuestion,

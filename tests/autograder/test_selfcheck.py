@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import check
-from autograder.check import CheckRunError, QuestionRow, format_check_table, main, run_public_checks
+from autograder import selfcheck as check
+from autograder.selfcheck import CheckRunError, QuestionRow, format_check_table, main, run_public_checks
 from autograder.spec import Course, Manifest, Question
 from quantkit.checks import CaseFailure, CheckResult
 
@@ -45,8 +45,8 @@ RIGHT = {
         "def clip01(x):\n    x = np.asarray(x, dtype=float)\n    if np.isnan(x).any():\n"
         "        raise ValueError('x contains NaN')\n    return np.clip(x, 0.0, 1.0)\n"
     ),
-    "q3_answer": "answer = 2 ** 10\n",
-    "q4_explain": "An integer factor keeps numpy's integer dtype.",
+    "q3_value": "answer = 2 ** 10\n",
+    "q4_answer": "An integer factor keeps numpy's integer dtype.",
 }
 
 
@@ -99,7 +99,7 @@ def test_known_mistake_and_errors_are_reported(toy: Course, tmp_path: Path,
         **RIGHT,
         "q1_double": "def double(x):\n    return 2.0 * x\n",  # the toy's mistake double_float
         "q2_clip01": "def clip01(x):\n    return undefined_name\n",  # NameError when called
-        "q3_answer": "answer = 2 ** 10\nprint(1 / 0)\n",  # the cell raises after setting answer
+        "q3_value": "answer = 2 ** 10\nprint(1 / 0)\n",  # the cell raises after setting answer
     }
     # A learner's copy under another name: the slug comes from the set-up cell's checker("00_toy").
     assert main(notebook=_answered(tmp_path, answers, name="my copy.ipynb"), course=toy) == 0
@@ -152,10 +152,10 @@ def test_notebook_of_another_course(tmp_path: Path, toy: Course) -> None:
 
 
 def test_stub_detection() -> None:
-    question = Question("q3", "a graded value", "auto", ("answer",), 1.0, "q3_answer_tests")
+    question = Question("q3", "a graded value", ("answer",), 1.0)
     error = {"output_type": "error", "ename": "NotImplementedError", "evalue": "", "traceback": []}
     by_grade_id = nbformat.v4.new_code_cell("# YOUR CODE HERE\nraise NotImplementedError()",
-                                            metadata={"nbgrader": {"grade_id": "q3_answer"}})
+                                            metadata={"nbgrader": {"grade_id": "q3_value"}})
     by_grade_id.outputs = [nbformat.NotebookNode(error)]
     assert check._still_a_stub([by_grade_id], question)
     by_name = nbformat.v4.new_code_cell("answer: int = ...\nraise NotImplementedError()")
@@ -169,8 +169,8 @@ def test_stub_detection() -> None:
 
 def test_format_check_table() -> None:
     manifest = Manifest("00_toy", "Toy", (
-        Question("q1", "double a number", "auto", ("double",), 2.0, "q1_double_tests"),
-        Question("q2", "in your own words", "manual", (), 1.0, "q2_explain"),
+        Question("q1", "double a number", ("double",), 2.0),
+        Question("q2", "in your own words", (), 1.0),
     ))
     failure = CaseFailure("q1_int", "an integer stays an integer", "double(3)", "int 6", "float 6.0",
                           "expected an int, got a float")
