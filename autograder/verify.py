@@ -46,6 +46,7 @@ import ast
 import importlib
 import inspect
 import re
+import symtable
 import sys
 import tempfile
 import time
@@ -128,13 +129,82 @@ def _defined_names(source: str) -> set[str]:
     return defined(source)
 
 
-def _loaded_names(source: str) -> set[str]:
+def _scope_reads(node: ast.AST) -> set[str]:
+    """Names a statement or expression reads from the enclosing namespace, by Python's own scoping.
+
+    Names referenced at its top level, and the globals referenced inside the functions, classes,
+    lambdas and comprehensions it contains; a function's parameters and locals are not reads.
+    """
+    text = ast.unparse(node)
+    try:
+        table = symtable.symtable(text, "<cell>", "exec")
+    except SyntaxError:  # e.g. a bare `return` or `yield` unparsed alone: fall back to every load
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    nested = list(table.get_children())
+    while nested:
+        child = nested.pop()
+        reads |= {s.get_name() for s in child.get_symbols() if s.is_referenced() and s.is_global()}
+        nested.extend(child.get_children())
+    return reads
+
+
+def _global_reads(source: str) -> set[str]:
+    """Names a code cell may read from the namespace the cells before it left (for the demo check).
+
+    The cell's statements are taken in order (into the bodies of ``with``, ``if``, ``for``, ``while``
+    and ``try`` blocks): a name counts when a statement reads it before the cell has bound it itself.
+    Names local to a function, lambda or comprehension are not reads; the globals they refer to are
+    (a function may be called later). A binding in one branch of an ``if`` counts as a binding.
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    reads: set[str] = set()
+    bound: set[str] = set()
+
+    def use(node: ast.AST | None) -> None:
+        if node is not None:
+            reads.update(_scope_reads(node) - bound)
+
+    def bind(node: ast.AST | None) -> None:
+        if node is not None:
+            stores = (n for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+            bound.update(n.id for n in stores)
+
+    def block(statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            if isinstance(statement, (ast.With, ast.AsyncWith)):
+                for item in statement.items:
+                    use(item.context_expr)
+                    bind(item.optional_vars)
+                block(statement.body)
+            elif isinstance(statement, (ast.If, ast.While)):
+                use(statement.test)
+                block(statement.body)
+                block(statement.orelse)
+            elif isinstance(statement, (ast.For, ast.AsyncFor)):
+                use(statement.iter)
+                bind(statement.target)
+                block(statement.body)
+                block(statement.orelse)
+            elif isinstance(statement, (ast.Try, ast.TryStar)):
+                block(statement.body)
+                for handler in statement.handlers:
+                    use(handler.type)
+                    if handler.name:
+                        bound.add(handler.name)
+                    block(handler.body)
+                block(statement.orelse)
+                block(statement.finalbody)
+            else:
+                use(statement)
+                bound.update(_defined_names(ast.unparse(statement)))
+
+    block(tree.body)
+    return reads
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -393,7 +463,10 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
             problems.append(f"{label} is tagged demo but is a solution or graded cell")
         defined = _defined_names(cell.source)
         graded = defined & set(manifest.graded_names)
-        later = set().union(*(_loaded_names(c.source) for c in code[i + 1 :])) if i + 1 < len(code) else set()
+        # Only cells the grader runs matter (later demo cells are skipped too), and only what they read
+        # before binding it themselves.
+        graded_later = [c for c in code[i + 1 :] if "demo" not in c.get("metadata", {}).get("tags", [])]
+        later = set().union(*(_global_reads(c.source) for c in graded_later))
         if graded:
             problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
         if defined & later:
