@@ -20,7 +20,7 @@ Scaling convention, the one used by libsndfile, sox and Audacity: a ``B``-bit PC
 with ties to even (as libsndfile's ``lrint`` does), ``+1.0`` mapped onto the largest code, and hands
 libsndfile integers, so the file holds exactly those codes.
 
-Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
+Used in: notebooks/02_audio.ipynb
 """
 
 from __future__ import annotations
@@ -119,8 +119,6 @@ def playback_subtype(x: ArrayLike) -> Subtype:
     'PCM_24'
     >>> playback_subtype(np.array([0.1, 1.0]))
     'FLOAT'
-
-    Used in: notebooks/02_audio.ipynb
     """
     data = _check_audio(x)
     if _on_grid(data, 16):
@@ -173,8 +171,6 @@ def wav_bytes(x: ArrayLike, rate: int, subtype: Subtype | Literal["auto"] = "aut
     >>> data = wav_bytes(np.array([0.0, 0.5, -0.25]), 8000)
     >>> data[:4], data[8:12], len(data)
     (b'RIFF', b'WAVE', 50)
-
-    Used in: notebooks/02_audio.ipynb
     """
     data = _check_audio(x)
     rate = _check_rate(rate)
@@ -224,8 +220,6 @@ def play(x: ArrayLike, rate: int, subtype: Subtype | Literal["auto"] = "auto") -
     What reaches your ears also passes through the browser and the operating system's mixer, which
     may resample or requantize (usually to 24-bit or float) with a volume control in between: keep
     the system volume fixed while you compare clips.
-
-    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
     """
     from IPython.display import Audio
 
@@ -311,8 +305,6 @@ def save_wav(path: str | os.PathLike[str], x: ArrayLike, rate: int, subtype: Sub
     ValueError
         For an unknown subtype, audio outside ``[-1, 1]`` (nothing is clipped silently), empty audio,
         NaN/inf, a shape other than 1-D or ``(n, 2)``, or a bad rate.
-
-    Used in: notebooks/02_audio.ipynb
     """
     if subtype not in _SUBTYPES:
         raise ValueError(f"subtype must be one of {sorted(_SUBTYPES)}, got {subtype!r}")

@@ -150,6 +150,8 @@ def snr_db(reference: ArrayLike, test: ArrayLike) -> float:
     A sine of amplitude ``A`` has mean power ``A**2 / 2``; with noise of mean power ``sigma**2`` this
     gives ``10 log10(A**2 / (2 sigma**2))``. Both sums cover the same number of samples, so the ratio
     of sums equals the ratio of mean powers.
+
+    Used in: notebooks/02_audio.ipynb
     """
     ref, tst = _pair(reference, test)
     signal_energy = float(np.sum(np.square(ref)))
@@ -186,7 +188,7 @@ def sqnr_db(x: ArrayLike, xq: ArrayLike) -> float:
     TypeError
         If the input is not real-numeric.
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
     """
     return snr_db(x, xq)
 

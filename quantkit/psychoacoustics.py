@@ -77,8 +77,6 @@ def bark(freq: ArrayLike) -> np.ndarray:
     --------
     >>> round(float(bark(1000.0)), 2), round(float(bark(22050.0)), 2)
     (8.51, 24.74)
-
-    Used in: notebooks/02_audio.ipynb
     """
     f = np.asarray(freq, dtype=np.float64)
     return 13.0 * np.arctan(0.00076 * f) + 3.5 * np.arctan((f / 7500.0) ** 2)
@@ -94,8 +92,6 @@ def absolute_threshold_db(freq: ArrayLike) -> np.ndarray:
     --------
     >>> round(float(absolute_threshold_db(1000.0)), 2)
     3.37
-
-    Used in: notebooks/02_audio.ipynb
     """
     khz = np.maximum(np.asarray(freq, dtype=np.float64), 20.0) / 1000.0
     return 3.64 * khz**-0.8 - 6.5 * np.exp(-0.6 * (khz - 3.3) ** 2) + 1e-3 * khz**4

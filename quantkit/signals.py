@@ -545,6 +545,8 @@ def magnitude_spectrum(
         Bin frequencies in Hz, from 0 to ``fs / 2``.
     mag : numpy.ndarray, shape (N // 2 + 1,)
         Magnitude (linear, or dB when ``db``).
+
+    Used in: notebooks/02_audio.ipynb
     """
     from scipy.signal import get_window
 

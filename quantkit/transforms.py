@@ -71,8 +71,6 @@ def sine_window(n_coeffs: int) -> np.ndarray:
     >>> w = sine_window(4)
     >>> bool(np.allclose(w[:4] ** 2 + w[4:] ** 2, 1.0))
     True
-
-    Used in: notebooks/02_audio.ipynb
     """
     m = _check_m(n_coeffs)
     return np.sin(np.pi * (np.arange(2 * m) + 0.5) / (2 * m))
@@ -82,8 +80,6 @@ def frame_count(length: int, n_coeffs: int) -> int:
     """Number of MDCT frames :func:`mdct` makes for ``length`` samples: ``ceil(length / M) + 1``.
 
     Every sample is covered by two frames (the first and last half-frames by padding).
-
-    Used in: notebooks/02_audio.ipynb
     """
     m = _check_m(n_coeffs)
     if isinstance(length, bool) or not isinstance(length, numbers.Integral) or length < 0:
@@ -103,8 +99,6 @@ def mdct_frame(frame: ArrayLike) -> np.ndarray:
     -------
     numpy.ndarray
         ``M`` coefficients ``sqrt(2/M) sum_n w[n] x[n] cos(pi/M (n + 1/2 + M/2)(k + 1/2))``.
-
-    Used in: notebooks/02_audio.ipynb
     """
     x = _real_1d(frame, "frame")
     if x.size % 4:
@@ -119,8 +113,6 @@ def imdct_frame(coeffs: ArrayLike) -> np.ndarray:
     ``w1, w2``: ``y[:M] = w1 * (w1 z1 - J(w1 z1))`` and ``y[M:] = w2 * (w2 z2 + J(w2 z2))``, where
     ``J`` reverses a half: each half carries a mirrored (aliased) copy of itself, which the
     neighbouring frame's aliasing cancels in :func:`imdct`.
-
-    Used in: notebooks/02_audio.ipynb
     """
     c = _real_1d(coeffs, "coeffs")
     _check_m(c.size)

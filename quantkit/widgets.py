@@ -570,8 +570,6 @@ class RequantizationExplorer(_Explorer):
     ``qk-plot``, ``qk-message``, ``qk-player``. When the student's functions take longer than
     :data:`SLOW_S`, the bits slider switches to updating on release and the readout says
     "computing…" while they run.
-
-    Used in: notebooks/02_audio.ipynb
     """
 
     def __init__(

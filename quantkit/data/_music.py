@@ -141,6 +141,8 @@ def music(rate: int = 22050) -> tuple[np.ndarray, int]:
     equal temperament (A4 = 440 Hz) rounded to whole-sample delays, so notes are off by up to a few
     tens of cents at low rates. The envelope is 1 until 6 s, then falls exponentially to -60 dB at
     10.5 s; the last samples are over 60 dB below the peak.
+
+    Used in: notebooks/02_audio.ipynb
     """
     rate = _validate.integer("rate", rate, minimum=MIN_RATE)
     if rate > MAX_RATE:

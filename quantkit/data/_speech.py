@@ -70,6 +70,8 @@ def speech(rate: int = SPEECH_RATE) -> tuple[np.ndarray, int]:
     ``python -m quantkit.data._make_speech`` re-runs exactly this. Licence: generated for this project
     and released under the project's licence (MIT). espeak-ng itself is GPL-3.0; according to the GNU
     GPL FAQ the output of a GPL program is not covered by the GPL.
+
+    Used in: notebooks/02_audio.ipynb
     """  # noqa: E501
     if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or int(rate) not in SPEECH_RATES:
         raise ValueError(f"rate must be one of {SPEECH_RATES} Hz, got {rate!r}")

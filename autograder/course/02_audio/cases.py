@@ -1,4 +1,4 @@
-"""Inputs on which notebook 02's graded names are compared with the solution (Phase A draft).
+"""Cases of notebook 02: inputs on which its graded names are compared with the solution.
 
 Expected outputs are not written here: ``quantgrade refs`` computes them by running the solution.
 Design rules, so that an expected output never hinges on floating-point rounding:
@@ -22,7 +22,8 @@ Design rules, so that an expected output never hinges on floating-point rounding
 from __future__ import annotations
 
 import numpy as np
-from spec_stub import Cases, stable_rng  # final: from autograder.spec import Cases, stable_rng
+
+from autograder.spec import Cases, stable_rng
 
 cases = Cases()
 rng = stable_rng(2026)
@@ -31,10 +32,10 @@ LAST_BITS = " (compared to 1e-12 relative and absolute: equivalent formulas diff
 
 # ------------------------------------------------------------------------------------- q1 requantize
 req_values = cases.group(
-    "requantize", points=0.5, doc="requantize agrees with the reference on values, shapes and dtypes"
+    "requantize", id="requantize_values", points=0.5, doc="requantize agrees with the reference on values, shapes and dtypes"
 )
 req_values.public("random_8", "eight random samples at 8 bits", rng.uniform(-1, 1, 8), 8)
-req_values.hidden("random_8", "200 random samples at 8 bits", rng.uniform(-1, 1, 200), 8)
+req_values.hidden("random_200", "200 random samples at 8 bits", rng.uniform(-1, 1, 200), 8)
 req_values.hidden("random_16", "1000 random samples at 16 bits", rng.uniform(-1, 1, 1000), 16)
 req_values.hidden("matrix", "a (3, 4) array keeps its shape", rng.uniform(-1, 1, (3, 4)), 6)
 req_values.hidden(
@@ -43,7 +44,7 @@ req_values.hidden(
 req_values.hidden("integers", "integer input: -1, 0, 1 at 2 bits (1 clips to 0.5)", np.array([-1, 0, 1]), 2)
 req_values.hidden("scalar", "a Python float gives a 0-d array", 0.3, 5)
 
-req_edges = cases.group("requantize", points=0.5, doc="requantize rounds ties to even and clips to the codes")
+req_edges = cases.group("requantize", id="requantize_edges", points=0.5, doc="requantize rounds ties to even and clips to the codes")
 req_edges.public("ties", "ties at 3 bits round half to even", np.array([0.5, 1.5, 2.5, -0.5, -1.5]) / 4, 3)
 req_edges.public(
     "clip", "-1.5 and -1 give -1; 1.0 gives the largest code", np.array([-1.5, -1.0, 0.99, 1.0]), 4
@@ -56,30 +57,31 @@ req_edges.hidden("one_bit", "1 bit: codes -1 and 0", np.array([-0.6, -0.5, -0.25
 req_edges.hidden("thirty_two", "32 bits: ties at 2**-32", (np.arange(-3, 3) + 0.5) / 2**31, 32)
 
 req_bad = cases.group(
-    "requantize", points=0.25, doc="requantize refuses a bit depth that is not an integer from 1 to 32"
+    "requantize", id="requantize_bad", points=0.25, doc="requantize refuses a bit depth that is not an integer from 1 to 32"
 )
 for suffix, bits in (("zero", 0), ("too_many", 33), ("float", 8.0), ("bool", True), ("negative", -2)):
     req_bad.hidden(f"bad_{suffix}", f"n_bits = {bits!r} raises ValueError", np.array([0.1, 0.2]), bits)
 
 # ------------------------------------------------------------------------------------------ q2 dither
 for name, spread in (("rpdf_dither", 0.5), ("tpdf_dither", 1.0)):
+    kind = name[:4]
     g = cases.group(name, points=0.25, doc=f"{name}: empty output for n = 0, ValueError for bad arguments")
     g.public_props(
-        "shape",
+        f"{kind}_shape",
         f"1000 values of step 0.25 within +-{spread} * step, finite",
         1000,
         0.25,
         11,
         props=dict(shape=(1000,), dtype="float", range=(-spread * 0.25, spread * 0.25), finite=True),
     )
-    g.hidden("empty", "n = 0 gives an empty float array", 0, 0.1, 3)
-    g.hidden("bad_n", "n = -1 raises ValueError", -1, 0.1, 3)
-    g.hidden("bad_n_float", "n = 2.5 raises ValueError", 2.5, 0.1, 3)
-    g.hidden("bad_step", "step = 0 raises ValueError", 10, 0.0, 3)
-    g.hidden("negative_step", "step = -0.1 raises ValueError", 10, -0.1, 3)
+    g.hidden(f"{kind}_empty", "n = 0 gives an empty float array", 0, 0.1, 3)
+    g.hidden(f"{kind}_bad_n", "n = -1 raises ValueError", -1, 0.1, 3)
+    g.hidden(f"{kind}_bad_n_float", "n = 2.5 raises ValueError", 2.5, 0.1, 3)
+    g.hidden(f"{kind}_bad_step", "step = 0 raises ValueError", 10, 0.0, 3)
+    g.hidden(f"{kind}_negative_step", "step = -0.1 raises ValueError", 10, -0.1, 3)
 
 # ------------------------------------------------------------------------------ q3 dithered_requantize
-dith_none = cases.group("dithered_requantize", points=0.5, doc='kind "none" is exactly requantize')
+dith_none = cases.group("dithered_requantize", id="dithered_none", points=0.5, doc='kind "none" is exactly requantize')
 dith_none.public("none", 'kind "none" at 8 bits', rng.uniform(-1, 1, 6), 8, "none", 0)
 dith_none.public_props(
     "tpdf",
@@ -98,7 +100,7 @@ dith_none.hidden("none_matrix", 'kind "none" on a (2, 5) array', rng.uniform(-1,
 dith_none.hidden("none_clip", 'kind "none" clips like requantize', np.array([1.0, -1.2, 0.999]), 8, "none", 5)
 
 dith_bad = cases.group(
-    "dithered_requantize", points=0.25, doc="dithered_requantize refuses an unknown kind or bit depth"
+    "dithered_requantize", id="dithered_bad", points=0.25, doc="dithered_requantize refuses an unknown kind or bit depth"
 )
 dith_bad.hidden("bad_kind", 'kind "triangular" raises ValueError', np.zeros(4), 8, "triangular", 0)
 dith_bad.hidden("bad_bits", 'n_bits = 0 with "rpdf" raises ValueError', np.zeros(4), 0, "rpdf", 0)
@@ -107,6 +109,7 @@ dith_bad.hidden("bad_bits_none", 'n_bits = 40 with "none" raises ValueError', np
 # --------------------------------------------------------------------------- q5 noise_shaped_requantize
 ns = cases.group(
     "noise_shaped_requantize",
+    id="shaped_sequences",
     points=1.0,
     doc="noise_shaped_requantize reproduces the reference sequences exactly",
 )
@@ -146,7 +149,7 @@ ns.hidden(
 )
 ns.hidden("list_taps", "taps given as a list", rng.uniform(-0.5, 0.5, 100), 8, [1.0])
 
-ns_bad = cases.group("noise_shaped_requantize", points=0.25, doc="noise_shaped_requantize refuses bad input")
+ns_bad = cases.group("noise_shaped_requantize", id="shaped_bad", points=0.25, doc="noise_shaped_requantize refuses bad input")
 ns_bad.hidden("bad_shape", "a 2-D input raises ValueError", np.zeros((2, 3)), 8)
 ns_bad.hidden("bad_bits", "n_bits = 0 raises ValueError", np.zeros(3), 0)
 
@@ -160,77 +163,103 @@ _curves = {
     "a_law_expand": np.array([-1.0, -0.1, 0.0, 0.3, 1.0]),
 }
 for name, public_x in _curves.items():
+    curve = name.replace("_law", "")  # mu_compress, a_expand, ...
     g = cases.group(
         name, points=0.25, doc=f"{name} follows its formula", rtol=1e-12, atol=1e-12, note=LAST_BITS
     )
-    g.public("values", "five values in [-1, 1]", public_x)
-    g.hidden("grid", "201 values from -1 to 1", _grid)
-    g.hidden("small", "tiny values (the linear region near 0)", _small)
-    g.hidden("matrix", "a (2, 3) array keeps its shape", rng.uniform(-1, 1, (2, 3)))
-    g.hidden("scalar", "a Python float", 0.37)
+    g.public(f"{curve}_values", "five values in [-1, 1]", public_x)
+    g.hidden(f"{curve}_grid", "201 values from -1 to 1", _grid)
+    g.hidden(f"{curve}_small", "tiny values (the linear region near 0)", _small)
+    g.hidden(f"{curve}_matrix", "a (2, 3) array keeps its shape", rng.uniform(-1, 1, (2, 3)))
+    g.hidden(f"{curve}_scalar", "a Python float", 0.37)
     if name.startswith("mu"):
-        g.hidden("other_mu", "mu = 100", _grid[::10], mu=100)
+        g.hidden(f"{curve}_other_mu", "mu = 100", _grid[::10], mu=100)
     else:
-        g.hidden("other_a", "A = 50", _grid[::10], A=50.0)
+        g.hidden(f"{curve}_other_a", "A = 50", _grid[::10], A=50.0)
         point = 1 / 87.6 if name == "a_law_compress" else 1 / (1 + np.log(87.6))
         g.hidden(
-            "breakpoint",
+            f"{curve}_breakpoint",
             "around the breakpoint of the linear segment",
             point * np.array([0.5, 0.999, 1.0, 1.001, 2.0]),
         )
 
 # ------------------------------------------------------------------------------ q8 companded_requantize
-comp = cases.group(
+# Graded against the solution and, through the oracle of hidden_tests.py, against the student's own
+# curves and requantize (follow-through).
+_speechy = np.clip(rng.laplace(0.0, 0.05, 300), -1, 1)
+comp_mu = cases.group(
     "companded_requantize",
-    points=0.75,
-    doc="companded_requantize is expand(requantize(compress(x)))",
+    id="companded_mu",
+    points=0.5,
+    doc="companded_requantize with law mu is mu_law_expand(requantize(mu_law_compress(x)))",
     rtol=1e-12,
     atol=1e-12,
     note=LAST_BITS,
 )
-comp.public("mu", "mu-law at 8 bits", np.array([-0.5, -0.01, 0.0, 0.001, 0.3]), 8)
-comp.public("a", "A-law at 8 bits", np.array([-0.5, -0.01, 0.0, 0.001, 0.3]), 8, "A")
-_speechy = np.clip(rng.laplace(0.0, 0.05, 300), -1, 1)
-comp.hidden("mu_speech", "mu-law at 8 bits on speech-like values", _speechy, 8)
-comp.hidden("a_speech", "A-law at 6 bits on speech-like values", _speechy, 6, "A")
-comp.hidden("mu_twelve", "mu-law at 12 bits", _speechy[:100], 12, "mu")
-comp.hidden("loud", "values beyond [-1, 1] clip in the requantizer", np.array([1.5, -2.0, 0.999, -1.0]), 8)
-comp.hidden("matrix", "a (2, 4) array keeps its shape", rng.uniform(-1, 1, (2, 4)), 8, "A")
+comp_mu.public("mu", "mu-law at 8 bits", np.array([-0.5, -0.01, 0.0, 0.001, 0.3]), 8)
+comp_mu.hidden("mu_speech", "mu-law at 8 bits on speech-like values", _speechy, 8)
+comp_mu.hidden("mu_twelve", "mu-law at 12 bits", _speechy[:100], 12, "mu")
+comp_mu.hidden("loud", "values beyond [-1, 1] clip in the requantizer", np.array([1.5, -2.0, 0.999, -1.0]), 8)
 
-comp_bad = cases.group("companded_requantize", points=0.25, doc="companded_requantize refuses an unknown law")
+comp_a = cases.group(
+    "companded_requantize",
+    id="companded_a",
+    points=0.25,
+    doc="companded_requantize with law A is a_law_expand(requantize(a_law_compress(x)))",
+    rtol=1e-12,
+    atol=1e-12,
+    note=LAST_BITS,
+)
+comp_a.public("a", "A-law at 8 bits", np.array([-0.5, -0.01, 0.0, 0.001, 0.3]), 8, "A")
+comp_a.hidden("a_speech", "A-law at 6 bits on speech-like values", _speechy, 6, "A")
+comp_a.hidden("matrix", "a (2, 4) array keeps its shape", rng.uniform(-1, 1, (2, 4)), 8, "A")
+
+comp_bad = cases.group("companded_requantize", points=0.25, id="companded_bad",
+                       doc="companded_requantize refuses an unknown law")
 comp_bad.hidden("bad_law", 'law = "alaw" raises ValueError', np.zeros(3), 8, "alaw")
 comp_bad.hidden("bad_law_none", "law = None raises ValueError", np.zeros(3), 8, None)
 
 # ------------------------------------------------------------------------------------- q9 the value
-cases.value(
-    "mu_law_width_db",
-    points=1.0,
-    doc="the width of 8-bit mu-law's 3 dB plateau on the 8 kHz speech",
-    atol=1.0,
-    note=" (to 1 dB)",
-    plausible=(5.0, 80.0),
-)
+# Graded against the solution's value and, through the oracle of hidden_tests.py, against the value
+# the student's own companded_requantize gives (follow-through). Within 1 dB earns the point (the
+# issue's tolerance); within 3 dB half of it (an end taken at a grid point instead of interpolated
+# moves the width by less than 2 dB).
+width = cases.group(id="plateau", points=0.5, atol=1.0, note=" (to 1 dB)",
+                    doc="the width of 8-bit mu-law's 3 dB plateau on the 8 kHz speech, to 1 dB")
+width.value("width", "the width of the 3 dB plateau, in dB", "mu_law_width_db", plausible=(5.0, 80.0))
+width_near = cases.group(id="plateau_near", points=0.5, atol=3.0, note=" (to 3 dB)",
+                         doc="the width of 8-bit mu-law's 3 dB plateau on the 8 kHz speech, to 3 dB")
+width_near.row("width_near", "the width of the 3 dB plateau, in dB", value="mu_law_width_db")
 
 # ------------------------------------------------------------------------------------------- q10 G.711
-g711 = cases.group(
+# All 65,536 int16 inputs in 16 blocks of 4096, negative and non-negative halves graded apart: a
+# wrong one's complement (audioop.lin2ulaw, libsndfile) loses the negative half only.
+g711_neg = cases.group(
     "g711_ulaw_encode",
-    points=1.25,
-    doc="g711_ulaw_encode equals ITU-T G.191's ulaw_compress on all 65,536 inputs",
+    id="g711_negative",
+    points=0.75,
+    doc="g711_ulaw_encode equals ITU-T G.191's ulaw_compress on all 32,768 negative inputs",
 )
-g711.public(
+g711_pos = cases.group(
+    "g711_ulaw_encode",
+    id="g711_non_negative",
+    points=0.5,
+    doc="g711_ulaw_encode equals ITU-T G.191's ulaw_compress on all 32,768 non-negative inputs",
+)
+g711_neg.public(
     "some", "a few values of both signs", np.array([0, 1, 2, -3, 100, -100, 5000, -5000], dtype=np.int16)
 )
 for block in range(16):
     lo = -32768 + 4096 * block
     sign = "negative" if block < 8 else "non-negative"
-    g711.hidden(
+    (g711_neg if block < 8 else g711_pos).hidden(
         f"block_{block:02d}",
         f"the {sign} inputs {lo} to {lo + 4095}",
         np.arange(lo, lo + 4096, dtype=np.int64).astype(np.int16),
     )
 
 g711_shapes = cases.group(
-    "g711_ulaw_encode", points=0.25, doc="g711_ulaw_encode keeps shapes and accepts integer dtypes"
+    "g711_ulaw_encode", id="g711_shapes", points=0.25, doc="g711_ulaw_encode keeps shapes and accepts integer dtypes"
 )
 g711_shapes.hidden(
     "matrix", "a (4, 5) int16 array keeps its shape", rng.integers(-32768, 32768, (4, 5)).astype(np.int16)
@@ -243,14 +272,14 @@ g711_shapes.hidden(
 )
 
 g711_bad = cases.group(
-    "g711_ulaw_encode", points=0.25, doc="g711_ulaw_encode refuses floats and values out of range"
+    "g711_ulaw_encode", id="g711_bad", points=0.25, doc="g711_ulaw_encode refuses floats and values out of range"
 )
 g711_bad.hidden("float", "a float array raises ValueError", np.array([0.5, -0.25]))
 g711_bad.hidden("too_large", "40000 raises ValueError", np.array([40000, 0], dtype=np.int32))
 g711_bad.hidden("too_small", "-40000 raises ValueError", np.array([-40000], dtype=np.int64))
 
 # ------------------------------------------------------------------------------------------- q11
-qb = cases.group("quantize_bands", points=0.75, doc="quantize_bands gives the reference indices exactly")
+qb = cases.group("quantize_bands", id="bands", points=0.75, doc="quantize_bands gives the reference indices exactly")
 qb.public(
     "one_frame",
     "one frame of 8 coefficients in 3 bands",
@@ -311,7 +340,7 @@ qb.hidden(
     10.0 ** rng.uniform(-4, -2, 25),
 )
 
-qb_bad = cases.group("quantize_bands", points=0.25, doc="quantize_bands refuses bad edges and steps")
+qb_bad = cases.group("quantize_bands", id="bands_bad", points=0.25, doc="quantize_bands refuses bad edges and steps")
 qb_bad.hidden(
     "edges_start", "edges not starting at 0", np.zeros(8), np.array([1, 4, 8]), np.array([0.1, 0.1])
 )
@@ -329,10 +358,10 @@ st = cases.group(
     atol=0.0,
     note=" (to 1e-12 relative)",
 )
-st.public("three", "1/12, 0 and 3 give 1, 0 and 6", np.array([1 / 12, 0.0, 3.0]))
-st.hidden("frames", "a (4, 25) array of thresholds", 10.0 ** rng.uniform(-12, -2, (4, 25)))
-st.hidden("scalar", "a scalar threshold", 2.5e-7)
-st.hidden("list", "a list", [0.0, 1e-10, 0.5])
+st.public("steps_three", "1/12, 0 and 3 give 1, 0 and 6", np.array([1 / 12, 0.0, 3.0]))
+st.hidden("steps_frames", "a (4, 25) array of thresholds", 10.0 ** rng.uniform(-12, -2, (4, 25)))
+st.hidden("steps_scalar", "a scalar threshold", 2.5e-7)
+st.hidden("steps_list", "a list", [0.0, 1e-10, 0.5])
 
-st_bad = cases.group("steps_from_threshold", points=0.25, doc="steps_from_threshold refuses a negative power")
-st_bad.hidden("negative", "a negative threshold raises ValueError", np.array([1e-6, -1e-6]))
+st_bad = cases.group("steps_from_threshold", id="steps_bad", points=0.25, doc="steps_from_threshold refuses a negative power")
+st_bad.hidden("steps_negative", "a negative threshold raises ValueError", np.array([1e-6, -1e-6]))
