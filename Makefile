@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help env lab test test-full lint clean release refs verify grade
+.PHONY: help env lab test test-full lint clean release refs verify grade grade-sandbox
 
 help:  ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,16 +47,33 @@ refs: $(STAMP)  ## Regenerate the public and hidden reference outputs (quantgrad
 
 # make grade                          build the demo class in grading-out/demo-class, grade it into grading-out/demo
 # make grade SUBMISSIONS=dir [OUT=d] [JOBS=n]  grade a real folder (DIR/<student>/<notebook>.ipynb) into OUT (grading-out/grades)
+# make grade ... RESUME=1              keep what OUT/journal.jsonl holds, grade the rest (after Ctrl-C, a kill, new tests)
+# make grade ... UNSANDBOXED=1         grade without bubblewrap (student code runs with your permissions)
 SUBMISSIONS ?=
 OUT ?=
 JOBS ?= 2
-grade: $(STAMP)  ## Grade the demo class, or SUBMISSIONS=dir [OUT=dir]; prints the totals table
+RESUME ?=
+UNSANDBOXED ?=
+GRADE_FLAGS := --jobs $(JOBS) $(if $(RESUME),--resume) $(if $(UNSANDBOXED),--unsandboxed)
+# Checked before anything else (even the environment): the grader refuses to run student code unsandboxed.
+grade: grade-sandbox $(STAMP)  ## Grade the demo class, or SUBMISSIONS=dir [OUT=dir] [RESUME=1] [UNSANDBOXED=1]
 ifeq ($(strip $(SUBMISSIONS)),)
 	$(BIN)/quantgrade demo --out grading-out/demo-class
-	$(BIN)/quantgrade grade grading-out/demo-class --jobs $(JOBS) --out $(if $(OUT),$(OUT),grading-out/demo)
+	$(BIN)/quantgrade grade grading-out/demo-class $(GRADE_FLAGS) --out $(if $(OUT),$(OUT),grading-out/demo)
 else
-	$(BIN)/quantgrade grade '$(SUBMISSIONS)' --jobs $(JOBS) --out '$(if $(OUT),$(OUT),grading-out/grades)'
+	$(BIN)/quantgrade grade '$(SUBMISSIONS)' $(GRADE_FLAGS) --out '$(if $(OUT),$(OUT),grading-out/grades)'
 endif
+
+grade-sandbox:
+	@command -v bwrap >/dev/null 2>&1 || [ -n "$(UNSANDBOXED)" ] || { \
+	  echo "make grade: bubblewrap (bwrap), the sandbox student code runs in, is not installed. Install it:"; \
+	  echo "  Debian, Ubuntu: sudo apt-get install bubblewrap"; \
+	  echo "  Fedora:         sudo dnf install bubblewrap"; \
+	  echo "  Arch:           sudo pacman -S bubblewrap"; \
+	  echo "  openSUSE:       sudo zypper install bubblewrap"; \
+	  echo "macOS and Windows have no bubblewrap: grade on Linux (a VM or container), or, trusting every"; \
+	  echo "submission, without the sandbox: make grade UNSANDBOXED=1 (every report then says UNSANDBOXED)."; \
+	  exit 1; }
 
 clean:  ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache

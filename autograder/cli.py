@@ -17,8 +17,9 @@ keyword-only ``main()``; everything the command does is also available from Pyth
 ``results.json`` with :func:`autograder.report.format_totals_table`).
 
 Exit status: 0 when the work completed (whatever the students scored), or what the verb returned
-(``release --check`` and ``refs --check`` return 1 for stale files); 2 for bad arguments; 1 when
-the grader itself failed, with a one-line message saying why (the traceback only with ``--debug``).
+(``release --check`` and ``refs --check`` return 1 for stale files; ``grade`` returns 128 + the
+signal's number when a signal stopped it, 130 for Ctrl-C, 143 for SIGTERM); 2 for bad arguments; 1
+when the grader itself failed, with a one-line message saying why (the traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import dataclasses
 import importlib
 import inspect
 import json
+import os
 import sys
 import textwrap
 import time
@@ -66,8 +68,9 @@ examples:
   quantgrade <command> --help           options of one command
 
 exit status: 0 work completed (whatever the scores), 1 the grader failed (or --check found stale
-files), 2 bad arguments. The course folder is found from the current folder upwards (one with
-solutions/ and autograder/), or given with --root or $QUANTGRADE_ROOT.
+files), 2 bad arguments, 130 or 143 grading stopped by Ctrl-C or SIGTERM (what was graded is
+kept). The course folder is found from the current folder upwards (one with solutions/ and
+autograder/), or given with --root or $QUANTGRADE_ROOT.
 """
 
 _COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -98,7 +101,13 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "grading completed. Prints the totals table at the end.",
         "  quantgrade grade submissions/ --out grading-out/week1\n"
         "  quantgrade grade submissions/ --out out/ --jobs 2 --notebook 01_sampling_quantization\n"
-        "  quantgrade grade submissions/ --out out/ --sandbox none   # no bubblewrap (not isolated)\n",
+        "  quantgrade grade submissions/ --out out/ --resume        # after Ctrl-C, a kill, new tests\n"
+        "  quantgrade grade submissions/ --out out/ --unsandboxed   # no bubblewrap (not isolated)\n"
+        "\n"
+        "Ctrl-C (or SIGTERM) stops the run: what was graded is written, the exit status is 130 (143);\n"
+        "Ctrl-C again stops at once. Every graded submission is in OUT/journal.jsonl as soon as it is\n"
+        "graded; --resume grades only what it lacks (or what changed: changes.csv says whose grade\n"
+        "moved). Written-answer scores go in OUT/manual_scores.csv, which grading never rewrites.\n",
     ),
     "check": (
         "run a notebook top to bottom and show its public checks (not a grade)",
@@ -268,8 +277,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--sandbox",
         choices=("auto", "bubblewrap", "none"),
         default=None,
-        help="auto: bubblewrap when usable, else unsandboxed (noted in the report); "
-        "bubblewrap: fail if it is unusable; none: never sandbox (default: auto)",
+        help="auto: bubblewrap when usable; bubblewrap: that or fail; none: never sandbox (needs "
+        "--unsandboxed). Without a working sandbox the grader refuses to run student code, saying "
+        "what to install, unless --unsandboxed (default: auto)",
+    )
+    p.add_argument(
+        "--unsandboxed",
+        action="store_true",
+        help="grade without the bubblewrap sandbox: student code runs with your permissions and "
+        "network; every report and CSV says UNSANDBOXED (also: QUANTGRADE_UNSANDBOXED=1)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="reuse the grades in OUT/journal.jsonl whose submission, tests, grader and settings are "
+        "unchanged, grade the rest, write changes.csv (default: grade everything again)",
     )
     _add_slug_option(p, "only grade this notebook (repeatable; default: every notebook found)")
 
@@ -384,7 +406,16 @@ def _totals_table(out: Path, *, since: float) -> str | None:
             results.append(SubmissionResult(**row))
     except (OSError, ValueError, KeyError, TypeError, ImportError):
         return None
-    return format_totals_table(results)
+    table = format_totals_table(results)
+    not_graded = data.get("not_graded") or []
+    if data.get("complete", True) is False or not_graded:
+        names = ", ".join(f"{s.get('student')} ({s.get('why')})" for s in not_graded[:10])
+        more = f" and {len(not_graded) - 10} more" if len(not_graded) > 10 else ""
+        table += (
+            f"incomplete: {len(results)} of {len(results) + len(not_graded)} submissions graded; "
+            f"not graded: {names}{more}\n"
+        )
+    return table
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -402,6 +433,9 @@ def _run(args: argparse.Namespace) -> int:
             "memory_mb": args.memory_mb,
             "sandbox": args.sandbox,
             "slugs": args.slugs,
+            # Passed only when given, so that a grade verb without these options still works.
+            "resume": True if args.resume else None,
+            "unsandboxed": True if args.unsandboxed else None,
         }
         started = time.time()
         status = _call(
@@ -437,13 +471,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     Parameters
     ----------
     argv : sequence of str, optional
-        The arguments after the program name.
+        The arguments after the program name. None (the program itself): a ``grade`` stopped by a
+        signal then ends the process at once (``os._exit``) once its output is flushed.
 
     Returns
     -------
     int
         0 when the work completed, 1 when the grader failed (or a ``--check`` found stale files),
-        2 for bad arguments, 130 when interrupted.
+        2 for bad arguments, 130 when interrupted (``grade``: 128 + the signal that stopped it).
     """
     parser = build_parser()
     try:
@@ -451,7 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version (0) and bad arguments (2)
         return int(exc.code) if isinstance(exc.code, int) else 2
     try:
-        return _run(args)
+        status = _run(args)
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
         return 130
@@ -463,3 +498,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             message = f"{type(exc).__name__}: {message}"
         print(f"{PROG} {args.command}: error: {message} (--debug shows the traceback)", file=sys.stderr)
         return 1
+    if argv is None and args.command == "grade" and status > 128:
+        # The program was asked to stop, and has written what it graded: leave now, without the second
+        # or so that tearing down numpy, matplotlib and pytest takes (an instructor waits for it).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status

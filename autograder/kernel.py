@@ -3,15 +3,15 @@
 Every submission gets an ``ipykernel`` process of its own, talking to the grader over unix sockets
 (jupyter's ``ipc`` transport) in a private working folder, so the sandbox can cut the network. The
 kernel gets a minimal environment (no grader secrets) with ``QUANTKIT_GRADING=1`` and
-``MPLBACKEND=Agg``. If :mod:`autograder.sandbox` is available the kernel runs inside it
-(bubblewrap when present); otherwise it runs unsandboxed and the result says so.
+``MPLBACKEND=Agg``. The kernel runs inside :mod:`autograder.sandbox`'s sandbox (bubblewrap, or its
+unsandboxed fallback when the caller chose that; the result says which).
 
 API
 ---
-``Limits``
+``GradingLimits``
     Per-cell timeout (30 s), whole notebook (120 s), per-call timeout (10 s), output cap (1 MB per
     submission), memory (2 GiB), kernel start-up timeout (60 s), largest call result (16 MiB).
-``Kernel(workdir=None, limits=Limits(), sandbox=None, extra_env=None)``
+``Kernel(workdir=None, limits=GradingLimits(), sandbox=None, extra_env=None)``
     ``launch()`` spawns the process and returns at once (so the next submission's kernel can start
     while the current one is graded); ``wait_ready()`` blocks until it answers; ``start()`` does
     both. ``execute(code, timeout=...) -> Execution`` runs code, interrupting it after ``timeout``
@@ -26,8 +26,14 @@ API
 ``KernelSupply(limits=..., sandbox=...)``
     ``take(more=True)`` hands out a launched kernel and launches the next one ahead of time.
 ``get_sandbox(limits, kind=None, hidden=())``
-    ``autograder.sandbox.Sandbox.detect`` with the memory limit (an unsandboxed stand-in if that
-    module is missing); ``kernel.sandbox_kind`` says which one ran.
+    ``autograder.sandbox.Sandbox.detect`` with the memory limit; ``kernel.sandbox_kind`` says which
+    one ran. An error importing :mod:`autograder.sandbox` is an error, never a silent fallback.
+``stop_all_kernels(reason)``
+    Kill every kernel this process launched and has not shut down (a stopping grader's last act).
+
+Every kernel's launcher (bwrap, unshare or the kernel itself) gets ``PR_SET_PDEATHSIG`` (Linux): it
+is killed when the thread that launched it exits, so a grader or worker killed with SIGKILL takes
+its kernels with it (:func:`autograder._lifetime.child_preexec`).
 
 Example
 -------
@@ -50,6 +56,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,23 +64,26 @@ from typing import Any, Literal
 
 from nbformat import NotebookNode
 
+from autograder._lifetime import child_preexec
+
 __all__ = [
     "CellRun",
     "Execution",
+    "GradingLimits",
     "Kernel",
     "KernelError",
     "KernelSupply",
-    "Limits",
     "NotebookRun",
     "get_sandbox",
     "is_test_cell",
+    "stop_all_kernels",
 ]
 
 MiB = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Limits:
+class GradingLimits:
     """Resource limits for grading one submission.
 
     Parameters
@@ -113,11 +123,11 @@ class Limits:
         for name in ("cell_timeout", "notebook_timeout", "call_timeout", "startup_timeout", "tests_timeout"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and value > 0):
-                raise ValueError(f"Limits.{name} must be a positive number of seconds, got {value!r}")
+                raise ValueError(f"GradingLimits.{name} must be a positive number of seconds, got {value!r}")
         for name in ("output_cap", "memory", "max_result_bytes"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value > 0):
-                raise ValueError(f"Limits.{name} must be a positive number of bytes, got {value!r}")
+                raise ValueError(f"GradingLimits.{name} must be a positive number of bytes, got {value!r}")
 
     @property
     def max_message_bytes(self) -> int:
@@ -129,33 +139,18 @@ class KernelError(RuntimeError):
     """The kernel could not be started or talked to."""
 
 
-class _Unsandboxed:
-    """Stand-in used when :mod:`autograder.sandbox` is not importable: no isolation at all."""
-
-    kind = "unsandboxed"
-    reason = "autograder.sandbox is not available: student code runs unsandboxed"
-    notes: list[str] = []  # noqa: RUF012 - read-only, mirrors Sandbox.notes
-
-    def wrap(
-        self, argv: list[str], workdir: Path, env: Mapping[str, str] | None = None
-    ) -> tuple[list[str], Callable[[], None] | None]:
-        return list(argv), None
-
-    def environ(self, workdir: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
-        return _kernel_env(Path(workdir), env)
-
-
 def get_sandbox(
-    limits: Limits, *, kind: str | None = None, hidden: tuple[str | os.PathLike[str], ...] = ()
+    limits: GradingLimits, *, kind: str | None = None, hidden: tuple[str | os.PathLike[str], ...] = ()
 ) -> Any:
     """The sandbox to run kernels in.
 
     ``autograder.sandbox.Sandbox.detect`` with this memory limit (bubblewrap where it works,
-    ``QUANTGRADE_SANDBOX`` can force a kind), or an unsandboxed stand-in if that module is missing.
+    ``QUANTGRADE_SANDBOX`` can force a kind). Whether an unsandboxed result may be used is the
+    caller's decision (``quantgrade grade`` refuses it unless told, see :mod:`autograder.grade`).
 
     Parameters
     ----------
-    limits : Limits
+    limits : GradingLimits
         Only ``memory`` is used here.
     kind : {"auto", "bubblewrap", "none"} or None, default None
         Force a kind (None: ``$QUANTGRADE_SANDBOX``, else auto).
@@ -163,13 +158,11 @@ def get_sandbox(
         Folders the student's code must not see even if they lie in an allowed folder (the
         submissions folder, the grader's output folder).
     """
-    try:
-        from autograder.sandbox import Limits as SandboxLimits
-        from autograder.sandbox import Sandbox
-    except ImportError:
-        return _Unsandboxed()
+    # No fallback on ImportError: a broken sandbox module must stop grading, not silently disable it.
+    from autograder.sandbox import ProcessLimits, Sandbox
+
     memory_mb = max(1, limits.memory // MiB)
-    return Sandbox.detect(SandboxLimits(memory_mb=memory_mb), hidden=hidden, kind=kind)  # type: ignore[arg-type]
+    return Sandbox.detect(ProcessLimits(memory_mb=memory_mb), hidden=hidden, kind=kind)  # type: ignore[arg-type]
 
 
 def is_test_cell(cell: Mapping[str, Any]) -> bool:
@@ -185,7 +178,7 @@ class Execution:
     ``status`` is ``ok``, ``error`` (the code raised; ``ename`` says what), ``timeout`` (interrupted)
     or ``died`` (the kernel process is gone). ``data`` holds the display data of the given MIME
     type, if one was asked for. ``dropped`` counts the messages larger than
-    ``Limits.max_message_bytes``, dropped without being decoded.
+    ``GradingLimits.max_message_bytes``, dropped without being decoded.
     """
 
     status: Literal["ok", "error", "timeout", "died"]
@@ -230,23 +223,6 @@ def _grading_env(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, st
         "JUPYTER_RUNTIME_DIR": str(workdir / ".jupyter-runtime"),
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYTHONHASHSEED": "0",
-    }
-    env.update(extra or {})
-    return env
-
-
-def _kernel_env(workdir: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
-    """A minimal environment (for the stand-in): nothing of the grader's own but PATH and the locale."""
-    env = {
-        "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "/usr/bin:/bin")]),
-        "LANG": "C.UTF-8",
-        "HOME": str(workdir),
-        "TMPDIR": str(workdir / "tmp"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1",
-        "OMP_NUM_THREADS": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
     }
     env.update(extra or {})
     return env
@@ -300,25 +276,29 @@ class Kernel:
     workdir : Path or None, default None
         The kernel's private working folder (created if missing). None makes a temporary one that
         :meth:`shutdown` removes.
-    limits : Limits, default Limits()
+    limits : GradingLimits, default GradingLimits()
         Time and size limits.
     sandbox : object or None, default None
         An ``autograder.sandbox.Sandbox``; None picks :func:`get_sandbox`.
     extra_env : mapping or None, default None
         More environment variables for the kernel.
+    prefix : str, default "quantgrade-k-"
+        Name prefix of the temporary working folder (in ``tempfile.gettempdir()``). Keep it short in a
+        deep folder: the kernel's unix sockets live in it, and their paths may have only 107 bytes.
     """
 
     def __init__(
         self,
         *,
         workdir: Path | None = None,
-        limits: Limits | None = None,
+        limits: GradingLimits | None = None,
         sandbox: Any = None,
         extra_env: Mapping[str, str] | None = None,
+        prefix: str = "quantgrade-k-",
     ) -> None:
-        self.limits = limits or Limits()
+        self.limits = limits or GradingLimits()
         self._own_workdir = workdir is None
-        self.workdir = Path(tempfile.mkdtemp(prefix="quantgrade-k-")) if workdir is None else Path(workdir)
+        self.workdir = Path(tempfile.mkdtemp(prefix=prefix)) if workdir is None else Path(workdir)
         self.sandbox = sandbox if sandbox is not None else get_sandbox(self.limits)
         self.extra_env = dict(extra_env or {})
         self.proc: subprocess.Popen[bytes] | None = None
@@ -379,8 +359,10 @@ class Kernel:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            preexec_fn=preexec,
+            # Dies with the thread launching it (even if that one is SIGKILLed), then the sandbox's limits.
+            preexec_fn=child_preexec(preexec),
         )
+        _LIVE.add(self)
 
     def wait_ready(self) -> None:
         """Block until the kernel answers a ``kernel_info`` request.
@@ -523,6 +505,7 @@ class Kernel:
             self.client = None
         if self.proc is not None and self.proc.poll() is None:
             self.kill("it was shut down")
+        _LIVE.discard(self)
         log = getattr(self, "_log_file", None)
         if log is not None:
             log.close()
@@ -764,6 +747,23 @@ class Kernel:
         return run
 
 
+#: The kernels launched in this process and not shut down yet.
+_LIVE: weakref.WeakSet[Kernel] = weakref.WeakSet()
+
+
+def stop_all_kernels(reason: str = "the grading run was stopped") -> int:
+    """Kill every kernel this process launched and has not shut down; return how many.
+
+    Safe to call from a signal handler of the main thread (each kill waits a few seconds at most).
+    """
+    kernels = list(_LIVE)
+    for kernel in kernels:
+        with contextlib.suppress(Exception):
+            kernel.kill(reason)
+        _LIVE.discard(kernel)
+    return len(kernels)
+
+
 class KernelSupply:
     """Hands out launched kernels, launching the next one ahead of time.
 
@@ -772,22 +772,27 @@ class KernelSupply:
 
     Parameters
     ----------
-    limits : Limits
+    limits : GradingLimits
         Given to every kernel.
     sandbox : object
         Given to every kernel (see :func:`get_sandbox`).
     prestart : bool, default True
         Launch the next kernel when one is taken.
+    prefix : str, default "quantgrade-k-"
+        Given to every kernel (its working folder's name prefix).
     """
 
-    def __init__(self, *, limits: Limits, sandbox: Any, prestart: bool = True) -> None:
+    def __init__(
+        self, *, limits: GradingLimits, sandbox: Any, prestart: bool = True, prefix: str = "quantgrade-k-"
+    ) -> None:
         self.limits = limits
         self.sandbox = sandbox
         self.prestart = prestart
+        self.prefix = prefix
         self._next: Kernel | None = None
 
     def _launch(self) -> Kernel:
-        kernel = Kernel(limits=self.limits, sandbox=self.sandbox)
+        kernel = Kernel(limits=self.limits, sandbox=self.sandbox, prefix=self.prefix)
         try:
             kernel.launch()
         except Exception:

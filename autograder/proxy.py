@@ -19,7 +19,7 @@ exceptions), a result that cannot be sent back by the wire encoder's own sentenc
 matches one of its templates with nothing but built-in or numpy names in it (else by a fixed
 sentence), a wrong type only by a built-in type name. A call that runs too long is
 interrupted (``timeout``); once the kernel process is gone every call fails with ``kernel_died``.
-All the calls together have a time budget (``Limits.tests_timeout``, counted from the first call);
+All the calls together have a time budget (``GradingLimits.tests_timeout``, counted from the first call);
 once it is used up, the remaining calls fail at once with ``timeout``, so a submission whose every
 call hangs costs that budget, not calls x call_timeout.
 """

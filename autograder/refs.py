@@ -37,7 +37,7 @@ from typing import Any
 import nbformat
 
 from autograder.grade import demo_cell_ids
-from autograder.kernel import KernelSupply, Limits, get_sandbox, is_test_cell
+from autograder.kernel import GradingLimits, KernelSupply, get_sandbox, is_test_cell
 from autograder.proxy import KernelStudent
 from autograder.spec import Case, Course, GroupSpec, Manifest, Mistake, default_course
 from autograder.testing import StudentError
@@ -198,7 +198,7 @@ def generate(
     course: Course,
     slug: str,
     *,
-    limits: Limits | None = None,
+    limits: GradingLimits | None = None,
     sandbox: Any = None,
     workers: int | None = None,
 ) -> RefsText:
@@ -210,8 +210,8 @@ def generate(
         Where the solution, the spec and the reference files live.
     slug : str
         The notebook.
-    limits : Limits or None, default None
-        Kernel limits (``Limits()`` if None).
+    limits : GradingLimits or None, default None
+        Kernel limits (``GradingLimits()`` if None).
     sandbox : object or None, default None
         Sandbox for the kernels (:func:`autograder.kernel.get_sandbox` if None).
     workers : int or None, default None
@@ -233,7 +233,7 @@ def generate(
     MistakeError
         If a mistake does not apply to the solution notebook.
     """
-    limits = limits or Limits()
+    limits = limits or GradingLimits()
     sandbox = sandbox if sandbox is not None else get_sandbox(limits)
     manifest: Manifest = course.manifest(slug)
     cases, groups = course.cases_and_groups(slug)
@@ -359,8 +359,14 @@ def _decoded(value: Any) -> Any:
 
 
 def _same_value(a: Any, b: Any, rtol: float, atol: float) -> bool:
-    """Equal outcomes: exceptions by name, values by type, shape and dtype, floats to the tolerance."""
-    da, db = _decoded(a), _decoded(b)
+    """Equal outcomes: exceptions by name, values by type, shape and dtype, floats to the tolerance.
+
+    A value that does not decode (an older format, a damaged file) is never the same.
+    """
+    try:
+        da, db = _decoded(a), _decoded(b)
+    except _wire.WireError:
+        return False
     if isinstance(da, _Raised) or isinstance(db, _Raised):
         return da == db
     return describe_mismatch(da, db, rtol=rtol, atol=atol) is None
@@ -437,7 +443,7 @@ def main(
     course: Course | None = None,
     slugs: Iterable[str] | None = None,
     check: bool = False,
-    limits: Limits | None = None,
+    limits: GradingLimits | None = None,
 ) -> int:
     """Generate (or, with ``check``, verify) the reference files.
 
@@ -449,7 +455,7 @@ def main(
         Notebooks to process (all if None).
     check : bool, default False
         Compare with the files on disk instead of writing; report stale or missing files.
-    limits : Limits or None, default None
+    limits : GradingLimits or None, default None
         Kernel limits.
 
     Returns

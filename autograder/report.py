@@ -14,20 +14,29 @@ the same bytes. Student names, messages and answers are untrusted text: HTML esc
 student's feedback folder name is made safe (:func:`safe_name`), so no name escapes ``feedback/``.
 In the CSV files a cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) gets a leading ``'`` (:func:`csv_cell`, as OWASP advises).
+
+Each file is written under a temporary name and renamed into place, so a full disk never leaves half
+a report (the previous one stays). When any submission was graded without the sandbox, grades.csv
+and totals.csv get a last column ``sandbox``, and report.html and the feedback pages say UNSANDBOXED
+at the top; a run that was stopped says in report.html and results.json (``"complete": false``,
+``"not_graded"``) what it did not grade.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import hashlib
 import html
 import io
 import json
+import os
 import re
+import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -325,6 +334,11 @@ def render_feedback(result: SubmissionResult, *, notebook_title: str = "") -> st
             f'<p class="reason">Submission status: <strong>{_esc(result.status)}</strong>. '
             f"{_esc(result.reason or 'No reason was recorded.')}</p>"
         )
+    if result.sandbox != "bubblewrap":
+        status = (
+            '<p class="reason"><strong>UNSANDBOXED</strong>: this notebook was graded without the '
+            "grader's sandbox.</p>\n" + status
+        )
     if pending:
         noun = "point still awaits" if pending == 1 else "points still await"
         pending_text = f"; {_points(pending)} {noun} a person's grading"
@@ -450,7 +464,32 @@ def _mistakes_plot(counts: list[tuple[str, str, int]]) -> str:
     return _png(fig)
 
 
-def render_report(results: Sequence[SubmissionResult], catalogue: _Catalogue) -> str:
+def _banners(results: Sequence[SubmissionResult], not_graded: Sequence[Mapping[str, str]]) -> str:
+    """The warnings at the top of report.html: graded unsandboxed, run incomplete."""
+    parts = []
+    unsandboxed = [r for r in results if r.sandbox != "bubblewrap"]
+    if unsandboxed:
+        which = "every submission" if len(unsandboxed) == len(results) else f"{len(unsandboxed)} submissions"
+        parts.append(
+            f'<p class="reason"><strong>UNSANDBOXED</strong>: {which} ran without the bubblewrap sandbox, '
+            "with the grader's permissions and network (quantgrade grade --unsandboxed); the grades are only "
+            "as trustworthy as the submitted code.</p>\n"
+        )
+    if not_graded:
+        names = ", ".join(f"{_esc(s.get('student', '?'))} ({_esc(s.get('why', ''))})" for s in not_graded)
+        parts.append(
+            f'<p class="reason"><strong>Incomplete</strong>: {len(results)} of '
+            f"{len(results) + len(not_graded)} submissions graded; not graded: {names}. "
+            "<code>quantgrade grade ... --resume</code> grades the rest.</p>\n"
+        )
+    return "".join(parts)
+
+
+def render_report(
+    results: Sequence[SubmissionResult],
+    catalogue: _Catalogue,
+    not_graded: Sequence[Mapping[str, str]] = (),
+) -> str:
     """The class report, a self-contained HTML document with its plots embedded as PNG."""
     ordered = _sorted(results)
     notebooks = sorted({r.notebook for r in ordered})
@@ -503,7 +542,8 @@ def render_report(results: Sequence[SubmissionResult], catalogue: _Catalogue) ->
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Class report</title>\n'
         f"<style>{_STYLE}</style>\n</head>\n<body>\n"
         "<h1>Class report</h1>\n"
-        f"<p>{len(ordered)} submissions · graded by quantgrade {_esc(__version__)}.</p>\n"
+        + _banners(ordered, not_graded)
+        + f"<p>{len(ordered)} submissions · graded by quantgrade {_esc(__version__)}.</p>\n"
         + ("".join(sections) if sections else "<p>No submissions.</p>\n")
         + mistakes
         + "<h2>Submissions</h2>\n<table>\n<tr><th>student</th><th>notebook</th><th>score</th><th>max</th>"
@@ -512,13 +552,22 @@ def render_report(results: Sequence[SubmissionResult], catalogue: _Catalogue) ->
     )
 
 
-def results_document(results: Iterable[SubmissionResult]) -> dict[str, object]:
-    """The content of ``results.json``: grader version, sandbox kind and every submission, sorted."""
+def results_document(
+    results: Iterable[SubmissionResult],
+    *,
+    complete: bool = True,
+    not_graded: Sequence[Mapping[str, str]] = (),
+) -> dict[str, object]:
+    """The content of ``results.json``: grader version, sandbox kind, every submission (sorted), and
+    whether the run graded everything it found (``complete``; ``not_graded``: student, notebook, path
+    and why of each submission it did not grade)."""
     ordered = _sorted(results)
     kinds = sorted({r.sandbox for r in ordered})
     return {
         "grader_version": __version__,
         "sandbox": kinds[0] if len(kinds) == 1 else ("none" if not kinds else "mixed"),
+        "complete": bool(complete) and not not_graded,
+        "not_graded": [dict(s) for s in not_graded],
         "submissions": [r.to_dict() for r in ordered],
     }
 
@@ -527,11 +576,35 @@ def results_document(results: Iterable[SubmissionResult]) -> dict[str, object]:
 
 
 def _write(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, then rename it into place (all or nothing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
-def write_reports(results: Sequence[SubmissionResult], *, out: Path, course: Course) -> dict[str, Path]:
+def _with_sandbox(header: Sequence[str], rows: list[list[str]], sandboxes: list[str]) -> tuple[tuple, list]:
+    """The table with a last ``sandbox`` column, when a row was graded unsandboxed (else as it is)."""
+    if all(kind == "bubblewrap" for kind in sandboxes):
+        return tuple(header), rows
+    return (*header, "sandbox"), [[*row, kind] for row, kind in zip(rows, sandboxes, strict=True)]
+
+
+def write_reports(
+    results: Sequence[SubmissionResult],
+    *,
+    out: Path,
+    course: Course,
+    complete: bool = True,
+    not_graded: Sequence[Mapping[str, str]] = (),
+) -> dict[str, Path]:
     """Write every report of a grading run under ``out``.
 
     Parameters
@@ -539,9 +612,15 @@ def write_reports(results: Sequence[SubmissionResult], *, out: Path, course: Cou
     results : sequence of SubmissionResult
         One per submission, each with one QuestionResult per manifest question.
     out : Path
-        Output folder (created if needed). Existing report files are overwritten.
+        Output folder (created if needed). Existing report files are replaced, each one whole
+        (written under a temporary name, then renamed).
     course : Course
         Gives notebook titles and the known-mistake catalogue (to name mistakes in the class report).
+    complete : bool, default True
+        Whether the run graded every submission it found (False: it was stopped).
+    not_graded : sequence of mapping, default ()
+        The submissions it did not grade: ``student``, ``notebook``, ``path`` and ``why``
+        (``interrupted``, ``disappeared``...); listed in report.html and results.json.
 
     Returns
     -------
@@ -568,16 +647,19 @@ def write_reports(results: Sequence[SubmissionResult], *, out: Path, course: Cou
     out.mkdir(parents=True, exist_ok=True)
     catalogue = _Catalogue(course, (r.notebook for r in results))
 
-    _write(out / "grades.csv", _csv_text(GRADES_COLUMNS, grades_rows(results)))
-    _write(out / "totals.csv", _csv_text(TOTALS_COLUMNS, totals_rows(results)))
+    ordered = _sorted(results)
+    per_question = [r.sandbox for r in ordered for _ in r.questions]
+    _write(out / "grades.csv", _csv_text(*_with_sandbox(GRADES_COLUMNS, grades_rows(results), per_question)))
+    per_sub = [r.sandbox for r in ordered]
+    _write(out / "totals.csv", _csv_text(*_with_sandbox(TOTALS_COLUMNS, totals_rows(results), per_sub)))
     feedback_root = (out / "feedback").resolve()
     for r in _sorted(results):
         path = feedback_path(out, r)
         if not path.resolve().is_relative_to(feedback_root):
             raise ValueError(f"feedback for {r.student!r} would be written outside {feedback_root}")
         _write(path, render_feedback(r, notebook_title=catalogue.title(r.notebook)))
-    _write(out / "report.html", render_report(results, catalogue))
-    document = results_document(results)
+    _write(out / "report.html", render_report(results, catalogue, not_graded))
+    document = results_document(results, complete=complete, not_graded=not_graded)
     _write(out / "results.json", json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     return {
         "grades": out / "grades.csv",

@@ -6,7 +6,8 @@ only read them, so every output agrees with every other.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 __all__ = ["QuestionResult", "SubmissionResult"]
@@ -108,3 +109,20 @@ class SubmissionResult:
         data["score"] = self.score
         data["max_score"] = self.max_score
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SubmissionResult:
+        """The result :meth:`to_dict` gave (keys it added, ``score`` and ``max_score``, are ignored).
+
+        Raises
+        ------
+        TypeError, KeyError
+            If ``data`` lacks a field or a question is not a mapping.
+        """
+        names = {f.name for f in fields(cls)}
+        question_names = {f.name for f in fields(QuestionResult)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["questions"] = [
+            QuestionResult(**{k: v for k, v in q.items() if k in question_names}) for q in data["questions"]
+        ]
+        return cls(**values)

@@ -3,9 +3,9 @@
 The hardened grading path starts every submission's Jupyter kernel in a fresh sandbox. This module
 only *builds the command*; the kernel runner starts it::
 
-    from autograder.sandbox import Limits, Sandbox
+    from autograder.sandbox import ProcessLimits, Sandbox
 
-    sandbox = Sandbox.detect(Limits(memory_mb=2048), readable=[course_data])
+    sandbox = Sandbox.detect(ProcessLimits(memory_mb=2048), readable=[course_data])
     argv, preexec = sandbox.wrap([python, "-m", "ipykernel_launcher", "-f", str(workdir / "kernel.json")],
                                  workdir=workdir, env={"QUANTKIT_GRADING": "1"})
     proc = subprocess.Popen(argv, preexec_fn=preexec, env=sandbox.environ(workdir, {"QUANTKIT_GRADING": "1"}),
@@ -58,7 +58,7 @@ What the bubblewrap sandbox isolates
   bwrap cannot run (user namespaces disabled on the host), the sandbox works without it,
   ``blocks_userns`` is False and ``notes`` says so. As a normal user, bwrap itself uses an
   unprivileged user namespace with ``--disable-userns``, and the code keeps the user's uid.
-- **Resources** (:class:`Limits`): ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE`` (largest file),
+- **Resources** (:class:`ProcessLimits`): ``RLIMIT_AS`` (memory), ``RLIMIT_FSIZE`` (largest file),
   ``RLIMIT_CORE = 0`` and optionally ``RLIMIT_CPU`` are set in ``preexec`` and inherited by the whole
   tree, with soft = hard so the student cannot raise them. ``RLIMIT_NPROC`` is set by the shim
   inside the sandbox's user namespace: the kernel counts it per user *per user namespace*, so
@@ -85,7 +85,22 @@ What it does not isolate
 - ``unsandboxed`` (no bwrap: macOS, Windows, containers without namespaces, or forced): the same
   limits where the OS supports them (none on Windows), a private ``0700`` working folder with
   ``HOME``/``TMPDIR`` inside it and a minimal environment; the code can read everything the grader
-  can and use the network. ``sandbox.reason`` says why; report it.
+  can and use the network. ``sandbox.reason`` says why; report it. ``quantgrade grade`` uses it only
+  when told to (``--unsandboxed``); :func:`how_to_fix` says what to do instead.
+
+Process lifetime
+----------------
+Nothing a sandboxed command starts may outlive it. With bubblewrap, ``--unshare-pid`` puts the whole
+tree in a PID namespace whose init is bwrap's child, and ``--die-with-parent`` kills bwrap (and so the
+namespace) when the thread that started it dies, whatever the student's code does (double fork,
+``setsid``): when a PID namespace's init dies, the kernel kills every process in it. Unsandboxed on
+Linux, :meth:`Sandbox.wrap` runs the command under ``unshare --pid --fork --kill-child`` (with
+``--user --map-current-user`` when the grader is not root) where a probe run shows that works, for
+the same guarantee; ``sandbox.pid_namespace`` says whether it does. Where it does not (macOS,
+Windows, a Linux that allows no namespaces) the launcher still dies with its parent
+(``PR_SET_PDEATHSIG``, set by the kernel runner) and the grader kills the launcher's process group,
+but a process the student's code detached into a session of its own can survive the run; this is
+said in ``sandbox.notes``.
 """
 
 from __future__ import annotations
@@ -113,9 +128,10 @@ __all__ = [
     "ENV_VAR",
     "SANDBOX_GID",
     "SANDBOX_UID",
-    "Limits",
+    "ProcessLimits",
     "Sandbox",
     "SandboxError",
+    "how_to_fix",
 ]
 
 ENV_VAR = "QUANTGRADE_SANDBOX"
@@ -178,13 +194,13 @@ def _check_limit(name: str, value: object) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"Limits.{name} must be a whole number or None, got {type(value).__name__}")
+        raise TypeError(f"ProcessLimits.{name} must be a whole number or None, got {type(value).__name__}")
     if value <= 0:
-        raise ValueError(f"Limits.{name} must be positive (or None for no limit), got {value}")
+        raise ValueError(f"ProcessLimits.{name} must be positive (or None for no limit), got {value}")
 
 
 @dataclass(frozen=True)
-class Limits:
+class ProcessLimits:
     """Resource limits for the sandboxed process tree.
 
     Each limit is set with soft = hard, so student code cannot raise it again. ``None`` means no
@@ -212,7 +228,7 @@ class Limits:
 
     Examples
     --------
-    >>> Limits(memory_mb=512, nproc=32).nproc
+    >>> ProcessLimits(memory_mb=512, nproc=32).nproc
     32
     """
 
@@ -226,7 +242,7 @@ class Limits:
         for name in ("memory_mb", "nproc", "file_size_mb", "cpu_seconds"):
             _check_limit(name, getattr(self, name))
         if self.tmp_mb is None:
-            raise TypeError("Limits.tmp_mb must be a whole number of MiB (a tmpfs always has a size)")
+            raise TypeError("ProcessLimits.tmp_mb must be a whole number of MiB (a tmpfs always has a size)")
         _check_limit("tmp_mb", self.tmp_mb)
 
     def rlimits(self) -> dict[str, int]:
@@ -399,6 +415,103 @@ def _probe(argv: tuple[str, ...]) -> str | None:
     return f"a test run of bwrap failed (exit status {proc.returncode}): {detail}"
 
 
+@functools.lru_cache(maxsize=4)
+def _unshare_prefix(euid: int) -> tuple[tuple[str, ...], str]:
+    """The ``unshare`` command prefix that gives a command its own PID namespace here, or why none does.
+
+    ``--fork`` makes the command the namespace's init, ``--kill-child`` kills it when unshare dies
+    (and the kernel then kills the whole namespace). As root that is all; otherwise the namespace
+    needs a user namespace too (mapped to the user's own uid, or to root where util-linux is older).
+    Each candidate is tried once with a real run (cached).
+    """
+    if not sys.platform.startswith("linux"):
+        return (), f"no PID namespaces on {sys.platform}"
+    exe = shutil.which("unshare")
+    true = shutil.which("true") or "/bin/true"
+    if exe is None:
+        return (), "unshare (util-linux) not found"
+    base = ("--pid", "--fork", "--kill-child")
+    candidates = [base]
+    if euid != 0:
+        candidates = [("--user", "--map-current-user", *base), ("--user", "--map-root-user", *base)]
+    why = "unshare cannot create a PID namespace here"
+    for options in candidates:
+        try:
+            done = subprocess.run(
+                [exe, *options, "--", true], capture_output=True, text=True, timeout=10, check=False,
+                stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        except (OSError, subprocess.SubprocessError) as exc:
+            return (), f"unshare could not be run: {exc}"
+        if done.returncode == 0:
+            return (exe, *options, "--"), ""
+        why = f"unshare cannot create a PID namespace here: {done.stderr.strip() or done.returncode}"
+    return (), why
+
+
+_INSTALL_BWRAP = (
+    "install bubblewrap (Debian, Ubuntu: `sudo apt-get install bubblewrap`; Fedora: "
+    "`sudo dnf install bubblewrap`; Arch: `sudo pacman -S bubblewrap`; openSUSE: `sudo zypper install "
+    "bubblewrap`)"
+)
+_UNSANDBOXED = (
+    "or, if you trust every submission, grade without the sandbox with `quantgrade grade ... --unsandboxed` "
+    "(or QUANTGRADE_UNSANDBOXED=1; `make grade UNSANDBOXED=1`): student code then runs with your "
+    "permissions and network, and every report says so"
+)
+
+
+def how_to_fix(reason: str, platform: str = sys.platform) -> str:
+    """What an instructor can do when the bubblewrap sandbox is not usable, in plain words.
+
+    Parameters
+    ----------
+    reason : str
+        Why not (``Sandbox.reason`` of the fallback, or a :class:`SandboxError`'s message).
+    platform : str, default sys.platform
+
+    Returns
+    -------
+    str
+        What is missing and how to get it, ending with the ``--unsandboxed`` way out.
+
+    Examples
+    --------
+    >>> print(how_to_fix("bwrap on PATH not found (install the bubblewrap package)", "linux"))
+    ... # doctest: +ELLIPSIS
+    bubblewrap is not installed: install bubblewrap (Debian, Ubuntu: `sudo apt-get install bubblewrap`; ...
+    """
+    text = reason.lower()
+    if platform == "darwin" or platform.startswith(("win", "cygwin")):
+        what = "macOS" if platform == "darwin" else "Windows"
+        head = (
+            f"the sandbox (bubblewrap) needs Linux and this is {what}: grade on a Linux machine or in a "
+            "Linux virtual machine or container that allows user namespaces (Docker: "
+            "`--security-opt seccomp=unconfined --security-opt apparmor=unconfined`), with bubblewrap "
+            "installed"
+        )
+    elif "not found" in text:
+        head = f"bubblewrap is not installed: {_INSTALL_BWRAP}"
+    elif "too old" in text:
+        head = f"bubblewrap is too old (0.8 or newer is needed): {_INSTALL_BWRAP} from a newer release"
+    elif any(w in text for w in ("namespace", "not permitted", "permission denied", "setting up uid")):
+        head = (
+            "bubblewrap cannot create the namespaces it needs: user namespaces are disabled or restricted on "
+            "this machine (enable them: `sudo sysctl -w kernel.unprivileged_userns_clone=1` on Debian, "
+            "`sudo sysctl -w user.max_user_namespaces=15000` where that is 0, "
+            "`sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` on Ubuntu 24.04; in a "
+            "container, allow them, e.g. Docker's `--security-opt seccomp=unconfined`)"
+        )
+    elif "world-readable" in text:
+        head = (
+            "the sandbox's user cannot read the Python installation or the virtual environment: make them "
+            "world-readable (`chmod -R a+rX` on them) or install them outside /root"
+        )
+    else:
+        head = f"the bubblewrap sandbox does not work here ({reason})"
+    return f"{head}; {_UNSANDBOXED}."
+
+
 def _user_tasks(uid: int) -> int | None:
     """Processes and threads of ``uid`` right now (Linux ``/proc``), or None if unknown."""
     if not os.path.isdir("/proc/self/task"):
@@ -438,7 +551,7 @@ class Sandbox:
         What :meth:`wrap` produces. Record it in ``SubmissionResult.sandbox``.
     reason : str
         Why this kind was chosen, in plain words (for the grading report).
-    limits : Limits
+    limits : ProcessLimits
         The resource limits applied.
     uid : int or None
         The uid the student's code runs as on the host when it differs from the grader's
@@ -457,7 +570,7 @@ class Sandbox:
 
     kind: Literal["bubblewrap", "unsandboxed"]
     reason: str
-    limits: Limits
+    limits: ProcessLimits
     uid: int | None = None
     readable: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
@@ -467,13 +580,19 @@ class Sandbox:
     _inner: bool = field(default=False, repr=False)
     _mounts: tuple[_Mount, ...] = field(default=(), repr=False)
     _features: frozenset[str] = field(default=frozenset(), repr=False)
+    _pidns: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def pid_namespace(self) -> bool:
+        """Whether the command gets a PID namespace of its own (always with bubblewrap)."""
+        return self.kind == "bubblewrap" or bool(self._pidns)
 
     # ------------------------------------------------------------------ detection
 
     @classmethod
     def detect(
         cls,
-        limits: Limits | None = None,
+        limits: ProcessLimits | None = None,
         readable: Iterable[str | os.PathLike[str]] = (),
         *,
         hidden: Iterable[str | os.PathLike[str]] = (),
@@ -484,8 +603,8 @@ class Sandbox:
 
         Parameters
         ----------
-        limits : Limits, optional
-            Resource limits; default ``Limits()``.
+        limits : ProcessLimits, optional
+            Resource limits; default ``ProcessLimits()``.
         readable : iterable of path-like, default ()
             Extra paths the student's code may read (course data, say). Each must exist and must
             not lie inside a hidden folder; hidden folders inside it are masked.
@@ -510,9 +629,9 @@ class Sandbox:
         ValueError
             An unknown kind, a ``readable`` path that does not exist or lies in a hidden folder.
         """
-        limits = Limits() if limits is None else limits
-        if not isinstance(limits, Limits):
-            raise TypeError(f"limits must be a Limits, got {type(limits).__name__}")
+        limits = ProcessLimits() if limits is None else limits
+        if not isinstance(limits, ProcessLimits):
+            raise TypeError(f"limits must be a ProcessLimits, got {type(limits).__name__}")
         source = "detect(kind=...)"
         if kind is None:
             kind = os.environ.get(ENV_VAR, "").strip().lower() or "auto"  # type: ignore[assignment]
@@ -540,6 +659,7 @@ class Sandbox:
             readable=tuple(readable_paths),
             hidden=hidden_paths,
         )
+        fallback._pid_namespace()
         if kind == "none":
             fallback.reason = f"sandbox disabled ({source}): student code runs unsandboxed"
             return fallback
@@ -555,7 +675,7 @@ class Sandbox:
     @classmethod
     def _try_bubblewrap(
         cls,
-        limits: Limits,
+        limits: ProcessLimits,
         readable: list[str],
         hidden: tuple[str, ...],
         bwrap: str | os.PathLike[str] | None,
@@ -612,6 +732,16 @@ class Sandbox:
                 )
             return failure, None
         return "", sandbox._works(exe)
+
+    def _pid_namespace(self) -> None:
+        """Unsandboxed: run commands in a PID namespace of their own where unshare can make one."""
+        prefix, why_not = _unshare_prefix(os.geteuid() if hasattr(os, "geteuid") else -1)
+        self._pidns = prefix
+        if not prefix:
+            self._note(
+                "student code runs in the grader's PID namespace "
+                f"({why_not}): a process it detaches (double fork and setsid) can outlive the run"
+            )
 
     def _works(self, exe: str) -> Sandbox:
         who = f"as uid {self.uid}" if self.uid is not None else f"as uid {os.geteuid()} in a user namespace"
@@ -840,7 +970,7 @@ class Sandbox:
         self.prepare_workdir(path)
         preexec = self._preexec(path)
         if self.kind == "unsandboxed":
-            return command, preexec
+            return [*self._pidns, *command], preexec
         return self._command(command, path, environ), preexec
 
     def _command(self, argv: list[str], workdir: str | None, environ: Mapping[str, str]) -> list[str]:

@@ -731,21 +731,22 @@ def _follow_through_score(
     passed, failures = 0, []
     for case, got in zip(cases, outcomes, strict=True):
         oracle = _ORACLES.get(case.name)
-        if oracle is None:
+        if oracle is None or case.raises is not None:
+            # A case where the solution raises (a bad argument) is graded on its own terms.
             problem = case_problem(case, got)
         else:
             functions = [_OwnFunction(run, n) for n in oracle.uses]
             try:
                 want = oracle.func(*functions, *case.args, **dict(case.kwargs))
-            except (StudentError, _Skip):
+            except _Skip:
                 return None
+            except StudentError as err:
+                # The student's upstream raised on this input: consistent if their function did too.
+                same = isinstance(got, StudentError) and got.kind == err.kind == "raised"
+                same = same and got.exc_type == err.exc_type
+                problem = None if same else f"{_case_label(case)}: {err.message}"
             except Exception:  # the student's upstream output does not fit the procedure here
-                failures.append(
-                    f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
-                )
-                continue
-            if case.raises is not None:
-                problem = case_problem(case, got)
+                problem = f"{_case_label(case)}: cannot be checked against your own " + ", ".join(oracle.uses)
             else:
                 problem = case_problem(case, got, expected=want)
         if problem is None:

@@ -46,7 +46,6 @@ import ast
 import importlib
 import inspect
 import re
-import symtable
 import sys
 import tempfile
 import time
@@ -129,82 +128,79 @@ def _defined_names(source: str) -> set[str]:
     return defined(source)
 
 
-def _scope_reads(node: ast.AST) -> set[str]:
-    """Names a statement or expression reads from the enclosing namespace, by Python's own scoping.
-
-    Names referenced at its top level, and the globals referenced inside the functions, classes,
-    lambdas and comprehensions it contains; a function's parameters and locals are not reads.
-    """
-    text = ast.unparse(node)
-    try:
-        table = symtable.symtable(text, "<cell>", "exec")
-    except SyntaxError:  # e.g. a bare `return` or `yield` unparsed alone: fall back to every load
-        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
-    nested = list(table.get_children())
-    while nested:
-        child = nested.pop()
-        reads |= {s.get_name() for s in child.get_symbols() if s.is_referenced() and s.is_global()}
-        nested.extend(child.get_children())
-    return reads
-
-
-def _global_reads(source: str) -> set[str]:
-    """Names a code cell may read from the namespace the cells before it left (for the demo check).
-
-    The cell's statements are taken in order (into the bodies of ``with``, ``if``, ``for``, ``while``
-    and ``try`` blocks): a name counts when a statement reads it before the cell has bound it itself.
-    Names local to a function, lambda or comprehension are not reads; the globals they refer to are
-    (a function may be called later). A binding in one branch of an ``if`` counts as a binding.
-    """
+def _loaded_names(source: str) -> set[str]:
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    reads: set[str] = set()
-    bound: set[str] = set()
+    local: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.comprehension):
+            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loads - local
 
-    def use(node: ast.AST | None) -> None:
-        if node is not None:
-            reads.update(_scope_reads(node) - bound)
 
-    def bind(node: ast.AST | None) -> None:
-        if node is not None:
-            stores = (n for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
-            bound.update(n.id for n in stores)
+def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
+    """The ``names`` a later cell reads before a later statement assigns them again.
 
-    def block(statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            if isinstance(statement, (ast.With, ast.AsyncWith)):
-                for item in statement.items:
-                    use(item.context_expr)
-                    bind(item.optional_vars)
-                block(statement.body)
-            elif isinstance(statement, (ast.If, ast.While)):
-                use(statement.test)
-                block(statement.body)
-                block(statement.orelse)
-            elif isinstance(statement, (ast.For, ast.AsyncFor)):
-                use(statement.iter)
-                bind(statement.target)
-                block(statement.body)
-                block(statement.orelse)
-            elif isinstance(statement, (ast.Try, ast.TryStar)):
-                block(statement.body)
-                for handler in statement.handlers:
-                    use(handler.type)
-                    if handler.name:
-                        bound.add(handler.name)
-                    block(handler.body)
-                block(statement.orelse)
-                block(statement.finalbody)
+    Statement by statement, into ``with``, ``for``, ``if``, ``while`` and ``try`` bodies: a statement's
+    reads come before its own assignments (``x = f(x)`` reads x; ``for b in ...`` assigns b before its
+    body reads it); once a statement assigns a name, later reads no longer depend on the demo cell.
+    A function's body counts as read where the function is defined (it may be called at once).
+    """
+    live, needed = set(names), set()
+
+    def expr_loads(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+    def stores(node: ast.AST | None) -> set[str]:
+        if node is None:
+            return set()
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def run(body: Sequence[ast.stmt]) -> None:
+        nonlocal live, needed
+        for stmt in body:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                needed |= live & expr_loads(stmt.iter)
+                live -= stores(stmt.target)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                for item in stmt.items:
+                    needed |= live & expr_loads(item.context_expr)
+                    live -= stores(item.optional_vars)
+                run(stmt.body)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                needed |= live & expr_loads(stmt.test)
+                run(stmt.body)
+                run(stmt.orelse)
+            elif isinstance(stmt, ast.Try):
+                run(stmt.body)
+                for handler in stmt.handlers:
+                    run(handler.body)
+                run(stmt.orelse)
+                run(stmt.finalbody)
             else:
-                use(statement)
-                bound.update(_defined_names(ast.unparse(statement)))
+                needed |= live & _loaded_names(ast.unparse(stmt))
+                live -= _defined_names(ast.unparse(stmt))
 
-    block(tree.body)
-    return reads
+    for source in later_sources:
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            run(ast.parse("\n".join(lines)).body)
+        except SyntaxError:
+            continue
+        if not live:
+            break
+    return needed
 
 
 def _test_points(path: Path) -> dict[str, list[tuple[str, float]]]:
@@ -463,14 +459,11 @@ def static_checks(course: Course, slug: str, report: Report | None = None) -> Re
             problems.append(f"{label} is tagged demo but is a solution or graded cell")
         defined = _defined_names(cell.source)
         graded = defined & set(manifest.graded_names)
-        # Only cells the grader runs matter (later demo cells are skipped too), and only what they read
-        # before binding it themselves.
-        graded_later = [c for c in code[i + 1 :] if "demo" not in c.get("metadata", {}).get("tags", [])]
-        later = set().union(*(_global_reads(c.source) for c in graded_later))
         if graded:
             problems.append(f"{label} is tagged demo but defines graded {sorted(graded)}")
-        if defined & later:
-            problems.append(f"{label} is tagged demo but defines {sorted(defined & later)}, used later")
+        needed = _used_before_redefined(defined, [c.source for c in code[i + 1 :]])
+        if needed:
+            problems.append(f"{label} is tagged demo but defines {sorted(needed)}, which a later cell reads")
     n_demo = sum("demo" in c.get("metadata", {}).get("tags", []) for c in code)
     report.add("demo cells", problems, f"{n_demo} demo cells, none needed later")
     return report

@@ -141,9 +141,9 @@ def machine_info() -> dict[str, str]:
     except OSError:
         pass
     try:
-        from autograder.kernel import Limits, get_sandbox
+        from autograder.kernel import GradingLimits, get_sandbox
 
-        sandbox = get_sandbox(Limits())
+        sandbox = get_sandbox(GradingLimits())
         sandbox_kind = str(getattr(sandbox, "kind", "unsandboxed"))
     except Exception as exc:
         sandbox_kind = f"unknown ({type(exc).__name__})"

@@ -140,6 +140,8 @@ def _shape_hint(got_shape: tuple[int, ...], exp_shape: tuple[int, ...]) -> str:
 def _mismatch(got: Any, expected: Any, rtol: float, atol: float, show: bool) -> str | None:
     gcat, gkind = _category(got)
     ecat, ekind = _category(expected)
+    if gcat in ("tuple", "list") and ecat in ("tuple", "list"):
+        gcat = ecat  # a pair is a pair: (t, x) and [t, x] are the same answer
     if gcat != ecat:
         msg = f"expected {_describe_expected(expected)}, got {_describe_got(got)}"
         if gcat == "none":

@@ -16,8 +16,14 @@ subclass) of bool, int, uint or float  "data": "<base64 of C-order little-endian
 numpy scalar (bool, int, uint, float)  ``{"__scalar__": {"dtype": "<i8", "data": "<base64>"}}``
 ``tuple`` / ``list``                   ``{"__tuple__": [...]}`` / ``[...]``
 ``dict`` with str keys                 ``{"__dict__": {...}}``
-:class:`quantkit.signals.Signal`       ``{"__signal__": signal.to_spec()}``
+:data:`SPEC_TYPES` objects (a          ``{"__object__": {"type": "signal", "spec": <wire of obj.to_spec()>}}``
+:class:`quantkit.signals.Signal`, ...)
 =====================================  ==================================================================
+
+A *spec object* is a quantkit class whose instances are plain data in disguise: it has ``to_spec()``
+(plain wire data) and a module-level ``*_from_spec(spec)`` that validates the spec and builds a new
+instance (never calling anything the spec names). Only the classes registered in :data:`SPEC_TYPES`
+cross the wire; a notebook that needs another registers it there, with tests of hostile specs.
 
 Arrays and numpy scalars are stored little-endian whatever their byte order in memory, and
 :func:`dumps` sorts keys and uses fixed separators, so the same value always gives the same bytes.
@@ -54,7 +60,13 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: Arrays may have at most this many dimensions (numpy's own limit is 64).
 MAX_NDIM = 32
 
-_TAGS = ("__float__", "__ndarray__", "__scalar__", "__tuple__", "__dict__", "__signal__")
+_TAGS = ("__float__", "__ndarray__", "__scalar__", "__tuple__", "__dict__", "__object__")
+
+#: The spec objects that may cross the wire: type name -> (module, class, from_spec function). The
+#: module is imported only to decode (or to recognise an instance of an already imported class).
+SPEC_TYPES: dict[str, tuple[str, str, str]] = {
+    "signal": ("quantkit.signals", "Signal", "signal_from_spec"),
+}
 _DTYPE_RE = re.compile(r"^[<|][biuf][1248]$")
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -145,9 +157,9 @@ def _encode(value: Any, depth: int, max_depth: int) -> Any:
             return [_encode(v, depth + 1, max_depth) for v in value]
         if type(value) is tuple:
             return {"__tuple__": [_encode(v, depth + 1, max_depth) for v in value]}
-    signal_cls = _signal_class()
-    if signal_cls is not None and type(value) is signal_cls:
-        return {"__signal__": value.to_spec()}
+    kind = _spec_type(value)
+    if kind is not None:
+        return {"__object__": {"type": kind, "spec": _encode(value.to_spec(), depth + 1, max_depth)}}
     raise WireError(f"a {_type_name(value)} cannot be sent: return numbers, strings or numpy arrays")
 
 
@@ -164,10 +176,17 @@ def _type_name(value: Any) -> str:
     return name if module in ("builtins", "") else f"{module}.{name}"
 
 
-def _signal_class() -> type | None:
-    """``quantkit.signals.Signal`` if that module is loaded (a Signal cannot exist otherwise)."""
-    module = sys.modules.get("quantkit.signals")
-    return getattr(module, "Signal", None) if module is not None else None
+def _spec_type(value: Any) -> str | None:
+    """The registered type name of a spec object (exactly its class, not a subclass), or None.
+
+    Only modules already imported are looked at: an instance of a class cannot exist otherwise.
+    """
+    for kind, (module_name, class_name, _from_spec) in SPEC_TYPES.items():
+        module = sys.modules.get(module_name)
+        cls = getattr(module, class_name, None) if module is not None else None
+        if cls is not None and type(value) is cls:
+            return kind
+    return None
 
 
 def dumps(value: Any, *, indent: int | None = None, max_depth: int = MAX_DEPTH) -> str:
@@ -311,13 +330,21 @@ def _decode(data: Any, depth: int, max_depth: int, budget: list[int]) -> Any:
             raise WireError("__dict__ must hold an object")
         _check_depth(depth, max_depth)
         return {k: _decode(v, depth + 1, max_depth, budget) for k, v in body.items()}
-    if tag == "__signal__":
-        from quantkit.signals import signal_from_spec
+    if tag == "__object__":
+        if type(body) is not dict or set(body) != {"type", "spec"} or type(body["type"]) is not str:
+            raise WireError('__object__ must hold {"type": name, "spec": data}')
+        if body["type"] not in SPEC_TYPES:
+            raise WireError(f"unknown object type {_short(body['type'])}; known: {sorted(SPEC_TYPES)}")
+        _check_depth(depth, max_depth)
+        spec = _decode(body["spec"], depth + 1, max_depth, budget)
+        module_name, _class_name, from_spec_name = SPEC_TYPES[body["type"]]
+        import importlib
 
+        from_spec = getattr(importlib.import_module(module_name), from_spec_name)
         try:
-            return signal_from_spec(body)
-        except (TypeError, ValueError) as exc:
-            raise WireError(f"not a valid signal spec: {exc}") from exc
+            return from_spec(spec)
+        except (TypeError, ValueError, KeyError) as exc:
+            raise WireError(f"not a valid {body['type']} spec: {exc}") from exc
     raise WireError(f"unknown tag {_short(tag)}; known tags: {list(_TAGS)}")
 
 

@@ -14,6 +14,11 @@ status line (the readout, or the error message). The sliders call it; tests call
 student's function raises or returns something unusable, the message replaces the plot, in plain words,
 instead of a traceback.
 
+Speed: the kit's own work per update (drawing and PNG encoding) stays under 100 ms at the sizes used;
+the student's function is timed separately (``student_seconds``). Sliders update continuously while
+the student's function is fast; once a call takes longer than :data:`SLOW_CALL` seconds, they update
+on release instead, and the readout says "computing…" while a call runs.
+
 Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
 """
 
@@ -33,7 +38,6 @@ from matplotlib.figure import Figure
 
 from quantkit._style import COLORS, style
 from quantkit.metrics import sqnr_db
-from quantkit.plots._figures import transfer_grid
 from quantkit.plots._student import BadOutputError, check_output, function_name, student_message
 from quantkit.signals import Signal, dense_time, ntf_power, psd, sinc_interpolate, sine
 
@@ -47,6 +51,8 @@ __all__ = [
 ]
 
 _DPI = 80
+#: A student's function slower than this (seconds per update) makes the sliders update on release.
+SLOW_CALL = 0.1
 
 
 class _Explorer:
@@ -70,6 +76,29 @@ class _Explorer:
         self.readout.add_class("qk-readout")
         self.status = ""
         self._busy = False
+        self.student_seconds = 0.0  # the student's own function, last update
+        self.kit_seconds = 0.0  # the explorer's own work (drawing, encoding), last update
+        self.sliders: list[Any] = []
+
+    def _call_student(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the student's function, adding its time to :attr:`student_seconds`."""
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.student_seconds += time.perf_counter() - start
+
+    def _pace(self) -> None:
+        """Continuous slider updates while the student's function is fast, on release once it is slow."""
+        continuous = self.student_seconds <= SLOW_CALL
+        for slider in self.sliders:
+            if slider.continuous_update != continuous:
+                slider.continuous_update = continuous
+
+    def _computing(self) -> None:
+        """Say "computing…" while a slow student's function runs (the status is replaced after)."""
+        if self.student_seconds > SLOW_CALL:
+            self.readout.value = "<b>computing…</b>"
 
     def _render(self) -> None:
         buf = io.BytesIO()
@@ -98,6 +127,7 @@ class _Explorer:
 
     def _on_change(self, _change: Any = None) -> None:
         if not self._busy:
+            self._computing()
             self.update()
 
     def update(self, **values: Any) -> str:  # pragma: no cover - overridden
@@ -111,7 +141,9 @@ class QuantizerExplorer(_Explorer):
     """Explore a student's uniform quantizer with sliders for bits, range and mode.
 
     The quantizer is called as ``quantize_fn(x, n_bits, -x_max, x_max, mode=mode)``, once on the
-    transfer-curve grid (a range 25 % wider than ``[-x_max, x_max]``) and once on the test signal.
+    transfer-curve grid and once on the test signal. The input axis is fixed (25 % wider than the test
+    signal's values, which are shaded), so shrinking the range below the signal shows the overload:
+    the staircase goes flat at its end levels and the error grows outside ``[-x_max, x_max)``.
 
     Parameters
     ----------
@@ -177,11 +209,27 @@ class QuantizerExplorer(_Explorer):
             step=0.05,
             description="range ±",
             readout_format=".2f",
-            continuous_update=False,
+            continuous_update=True,
         )
         self.mode = widgets.Dropdown(options=["midrise", "midtread"], value=mode, description="mode")
+        self.sliders = [self.bits, self.x_max]
+        low, high = float(np.min(self.x)), float(np.max(self.x))
+        self.view = 1.25 * max(abs(low), abs(high), 1e-9)
         ax_stair, ax_err = self.axes
         with style():
+            for ax in (ax_stair, ax_err):
+                ax.axvspan(low, high, color=COLORS["signal"], alpha=0.08, linewidth=0)
+                ax.set_xlim(-self.view, self.view)
+            ax_stair.set_ylim(-self.view, self.view)
+            ax_stair.text(
+                0.02,
+                0.95,
+                "shaded: the test signal's values",
+                transform=ax_stair.transAxes,
+                fontsize="small",
+                va="top",
+                color=COLORS["guide"],
+            )
             (self._identity,) = ax_stair.plot([], [], color=COLORS["guide"], linestyle="--", linewidth=1)
             (self._stairs,) = ax_stair.plot([], [], color=COLORS["quantized"])
             (self._error,) = ax_err.plot([], [], color=COLORS["error"])
@@ -243,32 +291,47 @@ class QuantizerExplorer(_Explorer):
         finally:
             self._busy = False
         n_bits, x_max, mode = int(self.bits.value), float(self.x_max.value), str(self.mode.value)
-        grid = transfer_grid(n_bits, -x_max, x_max)
+        # The fixed view, with about 8 points per quantization step: at most 8001 points, already far
+        # more than the panel's 330 pixels (finer staircases blur into a line at any resolution).
+        step = 2.0 * x_max / 2**n_bits
+        grid = np.linspace(-self.view, self.view, int(min(max(2001, 16 * self.view / step + 1), 8001)))
+        self.student_seconds = 0.0
         try:
             # Copies: a student's function that edits its input in place must not change our data.
-            out = self.quantize_fn(grid.copy(), n_bits, -x_max, x_max, mode=mode)
+            out = self._call_student(self.quantize_fn, grid.copy(), n_bits, -x_max, x_max, mode=mode)
             stairs = check_output(out, self.name, grid.shape)
-            out = self.quantize_fn(self.x.copy(), n_bits, -x_max, x_max, mode=mode)
+            out = self._call_student(self.quantize_fn, self.x.copy(), n_bits, -x_max, x_max, mode=mode)
             xq = check_output(out, self.name, self.x.shape)
         except Exception as exc:  # the student's code: show the reason, not a traceback
             return self._show_message(student_message(exc, self.name))
+        start = time.perf_counter()
         self._identity.set_data(grid, grid)
         self._stairs.set_data(grid, stairs)
         self._error.set_data(grid, stairs - grid)
         for line, edge in zip(self._edges, (-x_max, x_max, -x_max, x_max), strict=True):
             line.set_xdata([edge, edge])
-        for ax in self.axes:
-            ax.relim()
-            ax.autoscale_view()
+        ax_err = self.axes[1]
+        ax_err.relim()
+        ax_err.autoscale_view(scalex=False)
         self.axes[0].set_title(f"{n_bits}-bit {mode} quantizer on [−{x_max:.2f}, {x_max:.2f})")
-        self.axes[1].set_title("quantization error")
+        clipped = float(np.mean((self.x < -x_max) | (self.x >= x_max)))
+        self.axes[1].set_title(
+            "quantization error" + (f": {clipped:.0%} of the signal overloads" if clipped else "")
+        )
         self._render()
+        self.kit_seconds = time.perf_counter() - start
+        self._pace()
         value = sqnr_db(self.x, xq)
         sqnr = "∞" if math.isinf(value) else f"{value:.1f}"
         levels = np.unique(xq).size
+        slow = (
+            f" (your function took {self.student_seconds:.2f} s: the sliders update on release)"
+            if self.student_seconds > SLOW_CALL
+            else ""
+        )
         return self._set_readout(
             f"{n_bits} bits, range ±{x_max:.2f}, {mode}: SQNR {sqnr} dB, "
-            f"{levels} distinct output level{'s' if levels != 1 else ''} on the test signal"
+            f"{levels} distinct output level{'s' if levels != 1 else ''} on the test signal{slow}"
         )
 
 
@@ -346,8 +409,9 @@ class SamplingExplorer(_Explorer):
             step=0.5,
             description="fs (Hz)",
             readout_format=".1f",
-            continuous_update=False,
+            continuous_update=True,
         )
+        self.sliders = [self.fs]
         ax = self.axes[0]
         with style():
             ax.plot(self.t, self.curve, color=COLORS["signal"], alpha=0.5, label="signal")
@@ -373,7 +437,7 @@ class SamplingExplorer(_Explorer):
             t = np.arange(count) / fs
             return t, check_output(self.signal_fn(t), function_name(self.signal_fn), t.shape)
         name = function_name(self.sample_fn)
-        out = self.sample_fn(self.signal_fn, fs, self.duration)
+        out = self._call_student(self.sample_fn, self.signal_fn, fs, self.duration)
         if isinstance(out, tuple) and len(out) == 2:
             t = _samples_1d(out[0], name, "times")
             x = check_output(out[1], name, t.shape)
@@ -409,12 +473,14 @@ class SamplingExplorer(_Explorer):
         if self._signal_error:
             return self._show_message(self._signal_error)
         name = function_name(self.sample_fn) if self.sample_fn is not None else "the sampler"
+        self.student_seconds = 0.0
         try:
             ts, xs = self._take_samples(fs)
         except Exception as exc:  # the student's code: show the reason, not a traceback
             return self._show_message(student_message(exc, name))
         if ts.size < 2:
             return self._show_message(f"{name} gave {ts.size} sample(s); the reconstruction needs at least 2")
+        start = time.perf_counter()
         try:
             recon = sinc_interpolate(ts, xs, self.t)
         except ValueError as exc:  # uneven times from a student's sampler
@@ -427,6 +493,8 @@ class SamplingExplorer(_Explorer):
         ax.autoscale_view(scalex=False)
         ax.set_title(f"{ts.size} samples at fs = {fs:g} Hz", loc="left")
         self._render()
+        self.kit_seconds = time.perf_counter() - start
+        self._pace()
         nyquist = fs / 2.0
         text = f"fs = {fs:.1f} Hz, Nyquist fs/2 = {nyquist:.1f} Hz"
         if self.max_freq is not None:
@@ -505,8 +573,6 @@ def sampling_explorer(
 SHAPING = {"off": (), "first order, 1 - z^-1": (1.0,), "second order, (1 - z^-1)^2": (2.0, -1.0)}
 #: Variance of each dither kind, in units of step**2 (RPDF: 1/12, TPDF: 1/6).
 _DITHER_VARIANCE = {"none": 0.0, "rpdf": 1.0 / 12.0, "tpdf": 1.0 / 6.0}
-#: A student's functions slower than this (seconds) make the bits slider update on release only.
-SLOW_S = 0.1
 #: The waveform panel shows the first this many seconds of the excerpt, sample by sample.
 WAVEFORM_S = 0.025
 
@@ -568,7 +634,7 @@ class RequantizationExplorer(_Explorer):
     -----
     CSS classes for browser tests: ``qk-bits``, ``qk-dither``, ``qk-shaping``, ``qk-readout``,
     ``qk-plot``, ``qk-message``, ``qk-player``. When the student's functions take longer than
-    :data:`SLOW_S`, the bits slider switches to updating on release and the readout says
+    :data:`SLOW_CALL`, the bits slider switches to updating on release and the readout says
     "computing…" while they run.
     """
 
@@ -616,6 +682,7 @@ class RequantizationExplorer(_Explorer):
         with style():
             self.axes = list(self.figure.subplots(2, 1))
         self.bits = widgets.IntSlider(value=bits, min=1, max=16, step=1, description="bits")
+        self.sliders = [self.bits]
         self.dither = widgets.Dropdown(options=["none", "rpdf", "tpdf"], value=dither, description="dither")
         self.shaping = widgets.Dropdown(options=list(SHAPING), value=shaping, description="feedback")
         self.result_player = widgets.Audio(format="wav", autoplay=False, controls=True)
@@ -738,9 +805,7 @@ class RequantizationExplorer(_Explorer):
             self._busy = False
         n_bits, kind, shaping = int(self.bits.value), str(self.dither.value), str(self.shaping.value)
         taps = SHAPING[shaping]
-        if self.student_seconds > SLOW_S:
-            self.bits.continuous_update = False
-            self.readout.value = "<i>computing…</i>"
+        self._computing()
         start = time.perf_counter()
         try:
             y = self._call(n_bits, kind, taps)
@@ -753,6 +818,7 @@ class RequantizationExplorer(_Explorer):
             return self._show_message(student_message(exc, name))
         kit_start = time.perf_counter()
         self.student_seconds = kit_start - start
+        self._pace()
         from quantkit.audio import wav_bytes
 
         step = 2.0 ** -(n_bits - 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -96,15 +97,16 @@ class Checker:
             If ``check`` is called the wrong way, e.g. with a result instead of a function (never when
             ``QUANTKIT_GRADING=1``: then the report says so instead).
         """
+        caller = sys._getframe(1).f_globals  # the notebook's namespace, for the functions q uses
         if grading():
             # Under the grader the report decides nothing, and nbgrader scores a test cell with any
             # stderr output as 0: a warning from the student's function (numpy's "divide by zero in
             # log", say) must not cost the question there.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                result = self.result(qid, *functions, **values)
+                result = self._result(qid, functions, values, caller)
         else:
-            result = self.result(qid, *functions, **values)
+            result = self._result(qid, functions, values, caller)
         if result.status == "error" and not grading():
             raise CheckUsageError(result.message)  # its message is the whole report
         show(result)
@@ -119,6 +121,15 @@ class Checker:
         CheckResult
             Never raises for a student's mistake or a wrong call: those are results too.
         """
+        return self._result(qid, functions, values, None)
+
+    def _result(
+        self,
+        qid: str,
+        functions: tuple[Callable[..., Any], ...],
+        values: Mapping[str, Any],
+        namespace: Mapping[str, Any] | None,
+    ) -> CheckResult:
         refs_or_error = self._refs_or_error(qid)
         if isinstance(refs_or_error, CheckResult):
             return refs_or_error
@@ -171,7 +182,7 @@ class Checker:
                 status="missing",
                 message=f"{qid} also needs {_names(missing)}: write {example}",
             )
-        return run_question(refs, qid, given_functions, given_values)
+        return run_question(refs, qid, given_functions, given_values, namespace)
 
     def result_from(self, qid: str, namespace: Mapping[str, Any]) -> CheckResult:
         """Check question ``qid`` with the graded names looked up in ``namespace`` (a notebook's globals).
@@ -194,7 +205,7 @@ class Checker:
             )
         # By keyword: the notebook's name counts, even for a function whose __name__ differs
         # (``double = lambda x: 2 * x``).
-        return self.result(qid, **{n: namespace[n] for n in (*fn_names, *value_names)})
+        return self._result(qid, (), {n: namespace[n] for n in (*fn_names, *value_names)}, namespace)
 
     def _refs_or_error(self, qid: str) -> PublicRefs | CheckResult:
         if not isinstance(qid, str):

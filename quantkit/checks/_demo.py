@@ -21,9 +21,18 @@ from contextlib import contextmanager
 __all__ = ["demo", "not_ready_line"]
 
 
-def not_ready_line(name: str | None, what: str = "this cell's result") -> str:
-    """The line :func:`demo` prints: ``name`` is the stub that raised, None for the cell itself."""
+def not_ready_line(name: str | None, what: str = "this cell's result", task: str | None = None) -> str:
+    """The line :func:`demo` prints: ``name`` is the stub that raised, None for the cell itself.
+
+    ``task`` names the cell's own work (``"q6, the SQNR fit"``) for a cell left blank; without it a blank
+    cell is an optional exercise.
+    """
     if name is None:
+        if task is not None:
+            return (
+                f"{task}: not done yet (replace `raise NotImplementedError()` by your code); "
+                "the notebook goes on"
+            )
         return (
             "optional exercise not done yet (nothing below needs it): replace `raise NotImplementedError()`"
         )
@@ -31,13 +40,16 @@ def not_ready_line(name: str | None, what: str = "this cell's result") -> str:
 
 
 @contextmanager
-def demo(what: str = "this cell's result") -> Iterator[None]:
+def demo(what: str = "this cell's result", *, task: str | None = None) -> Iterator[None]:
     """Catch a student's ``NotImplementedError`` in a demonstration cell, print one line and go on.
 
     Parameters
     ----------
     what : str, default "this cell's result"
         What the cell would show ("this figure", "the listening test"), for the printed line.
+    task : str or None, default None
+        For a cell whose own code the student writes (a graded value, an exercise): what it is, for
+        the line printed while it is still blank (``"q6, the SQNR fit"``). None: an optional exercise.
 
     Notes
     -----
@@ -54,7 +66,8 @@ def demo(what: str = "this cell's result") -> Iterator[None]:
     ...     requantize([0.1], 8)
     not implemented yet: write `requantize` first to see this figure; the notebook goes on
 
-    Used in: notebooks/02_audio.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
+
     """
     pyplot = sys.modules.get("matplotlib.pyplot")
     before = set(pyplot.get_fignums()) if pyplot is not None else set()
@@ -73,4 +86,4 @@ def demo(what: str = "this cell's result") -> Iterator[None]:
         if pyplot is not None:
             for number in set(pyplot.get_fignums()) - before:
                 pyplot.close(number)
-        print(not_ready_line(name, what))
+        print(not_ready_line(name, what, task))

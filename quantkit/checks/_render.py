@@ -35,6 +35,8 @@ def _detail_rows(result: CheckResult) -> list[tuple[str, str]]:
     if result.hint:
         known = f" (known mistake: {result.mistake})" if result.mistake else ""
         rows.append(("hint", result.hint + known))
+    if result.upstream:
+        rows.append(("note", result.upstream))
     return rows
 
 

@@ -75,6 +75,9 @@ class CheckResult:
         How many of them failed.
     failure : CaseFailure or None, default None
         The first failed case.
+    upstream : str, default ""
+        When the question uses earlier graded functions and one of them fails its own public checks:
+        what that means for this question (fix it first; the graded tests give follow-through credit).
     """
 
     question: str
@@ -86,6 +89,7 @@ class CheckResult:
     n_cases: int = 0
     n_failed: int = 0
     failure: CaseFailure | None = None
+    upstream: str = ""
 
     @property
     def ok(self) -> bool:
@@ -237,29 +241,63 @@ def _describe_expected(case: PublicCase) -> str:
     return summarize(case.expected)
 
 
-def _matching_mistake(
-    mistakes: list[PublicMistake], failed: list[tuple[PublicCase, Any]]
-) -> PublicMistake | None:
-    """The known mistake that best explains the failed cases, if any explains one.
+def _expected_outcome(case: PublicCase) -> Any:
+    return case.expected
 
-    A mistake explains a failed case when its recorded outcome there equals the student's. The best
-    one explains every failed case it has a record for, then the most of them, then concerns the
-    fewest questions (a mistake in this question's own code, rather than one in an earlier function
-    that shows here too); remaining ties go to the catalogue's order. Only failed cases count, so a
-    mistake never matches on a case the student got right, and a student who made two mistakes at
-    once still gets a hint.
+
+def _matching_mistake(
+    mistakes: list[PublicMistake], outcomes: list[tuple[PublicCase, Any]]
+) -> PublicMistake | None:
+    """The known mistake the student's outputs reproduce, if any.
+
+    A mistake is recognised only when the student's output equals the mistake's recorded output on
+    *every* public case that tells the mistake apart from the solution (where the two differ), and
+    there is at least one such case: one coincidence is not enough. Among several, the one told apart
+    on the most cases wins, then the one about this question rather than an earlier one, then the
+    catalogue's order.
     """
-    best: tuple[bool, int, int] | None = None
+    best: tuple[int, int] | None = None
     chosen = None
-    for mistake in mistakes:
-        recorded = [(case, got) for case, got in failed if case.id in mistake.outputs]
-        agree = sum(_same_outcome(got, mistake.outputs[case.id], case) is None for case, got in recorded)
-        if agree == 0:
+    for order, mistake in enumerate(mistakes):
+        telling = [
+            (case, got)
+            for case, got in outcomes
+            if case.id in mistake.outputs
+            and _same_outcome(mistake.outputs[case.id], _expected_outcome(case), case) is not None
+        ]
+        if not telling or any(
+            _same_outcome(got, mistake.outputs[case.id], case) is not None for case, got in telling
+        ):
             continue
-        score = (agree == len(recorded), agree, -len(mistake.questions))
+        score = (len(telling), -len(mistake.questions), -order)
         if best is None or score > best:
             best, chosen = score, mistake
     return chosen
+
+
+def _upstream_note(refs: PublicRefs, qid: str, namespace: Mapping[str, Any], mistake: Any) -> str:
+    """What the failure of ``qid`` says about the earlier graded functions it uses, if one fails."""
+    notes = []
+    for name in refs.questions[qid].uses:
+        owner = next((q for q in refs.questions.values() if name in q.names), None)
+        func = namespace.get(name)
+        if owner is None or owner.id == qid or not callable(func):
+            continue
+        functions = {n: namespace[n] for n in owner.names if callable(namespace.get(n))}
+        result = run_question(refs, owner.id, functions, {})
+        if result.status != "failed":
+            continue
+        if mistake is not None and mistake.question == owner.id:
+            notes.append(
+                f"consistent with your `{name}`; but `{name}` itself fails {owner.id}'s public checks "
+                f"(known mistake: {mistake.title}): fix {owner.id} first"
+            )
+        else:
+            notes.append(
+                f"`{name}` fails {owner.id}'s public checks, and {qid} uses it: fix {owner.id} first (the "
+                f"graded tests of {qid} give credit for a {qid} that is right for your own `{name}`)"
+            )
+    return "; ".join(dict.fromkeys(notes))
 
 
 def run_question(
@@ -267,6 +305,7 @@ def run_question(
     qid: str,
     functions: Mapping[str, Callable[..., Any]],
     values: Mapping[str, Any],
+    namespace: Mapping[str, Any] | None = None,
 ) -> CheckResult:
     """Run every public case of ``qid`` and describe the outcome.
 
@@ -280,6 +319,10 @@ def run_question(
         The student's graded functions by name; must hold every function a public case calls.
     values : mapping of str to object
         The student's graded values by name; must hold every value a public case reads.
+    namespace : mapping or None, default None
+        Where the student's other graded names live (the notebook's globals). When given and the
+        question fails, the earlier graded functions it uses (``uses`` in the manifest) are checked
+        on their own public cases, and the result says so if one of them fails.
 
     Returns
     -------
@@ -297,6 +340,7 @@ def run_question(
             message=f"{qid}: no public case to check here; the graded tests check it.",
         )
     failed: list[tuple[PublicCase, Any]] = []
+    outcomes: list[tuple[PublicCase, Any]] = []
     first: CaseFailure | None = None
     for case in cases:
         try:
@@ -311,6 +355,7 @@ def run_question(
                 else f"{qid}: not implemented yet (`{exc.name}` is still `...`)",
                 n_cases=len(cases),
             )
+        outcomes.append((case, got))
         problem = _same_outcome(got, case.expected, case)
         if problem is None:
             continue
@@ -336,7 +381,8 @@ def run_question(
             message=message + " These are public cases only; the graded tests check more.",
             n_cases=len(cases),
         )
-    mistake = _matching_mistake(refs.mistakes_of(qid), failed)
+    mistake = _matching_mistake(refs.mistakes_of(qid), outcomes)
+    upstream = _upstream_note(refs, qid, namespace or {}, mistake)
     return CheckResult(
         question=qid,
         title=question.title,
@@ -348,4 +394,5 @@ def run_question(
         n_cases=len(cases),
         n_failed=len(failed),
         failure=first,
+        upstream=upstream,
     )

@@ -313,3 +313,42 @@ def test_no_table_when_the_grader_wrote_no_reports(
     _fake_verbs(monkeypatch, grade=Recorder(status=1))
     status, out, _ = run(capsys, "grade", str(tmp_path), *TOY_ARGS, "--out", str(tmp_path / "o"))
     assert status == 1 and out == ""
+
+
+def test_resume_and_unsandboxed_are_passed_only_when_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def grade(*, submissions: Path, out: Path, course: Any, jobs: int = 1, **options: Any) -> int:
+        calls.append(options)
+        return 0
+
+    _fake_verbs(monkeypatch, grade=grade)
+    assert run(capsys, "grade", str(tmp_path), *TOY_ARGS, "--resume", "--unsandboxed")[0] == 0
+    assert run(capsys, "grade", str(tmp_path), *TOY_ARGS)[0] == 0
+    assert calls == [{"resume": True, "unsandboxed": True}, {}]
+    _, out, _ = run(capsys, "grade", "--help")
+    assert "--resume" in out and "--unsandboxed" in out and "130 (143)" in out
+
+
+def test_the_totals_table_of_a_stopped_run_says_how_many_were_graded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autograder.results import QuestionResult, SubmissionResult
+
+    question = QuestionResult("q1", "double", "auto", 2.0, 2.0, "passed")
+    graded = SubmissionResult("ana", "00_toy", "a", "graded", questions=[question])
+    missing = [{"student": s, "notebook": "00_toy", "path": "p", "why": "interrupted"} for s in ("bo", "cy")]
+
+    def grade(*, submissions: Path, out: Path, course: Any, jobs: int = 1) -> int:
+        out.mkdir(parents=True, exist_ok=True)
+        data = {"complete": False, "not_graded": missing, "submissions": [graded.to_dict()]}
+        (out / "results.json").write_text(json.dumps(data), encoding="utf-8")
+        return 143
+
+    _fake_verbs(monkeypatch, grade=grade)
+    status, out, _ = run(capsys, "grade", str(tmp_path), *TOY_ARGS, "--out", str(tmp_path / "o"))
+    assert status == 143
+    footer = "incomplete: 1 of 3 submissions graded; not graded: bo (interrupted), cy (interrupted)\n"
+    assert out.endswith(footer)

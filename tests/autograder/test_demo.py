@@ -167,11 +167,11 @@ def test_submission_from_solution_keeps_released_ids() -> None:
 def test_grading_the_demo_class_gives_the_expected_scores(demo_class: Path, tmp_path: Path) -> None:
     """End to end with the engine: full marks, zero, unreadable, timeout, and each mistake's loss."""
     grade = pytest.importorskip("autograder.grade", reason="the engine's autograder.grade is not there yet")
-    from autograder.kernel import Limits
+    from autograder.kernel import GradingLimits
     from autograder.submission import find_submissions
 
     paths = [s.path for s in find_submissions(demo_class, TOY_COURSE)]
-    limits = Limits(cell_timeout=5.0)  # the endless loop needs the cell timeout; keep the test short
+    limits = GradingLimits(cell_timeout=5.0)  # the endless loop needs the cell timeout; keep the test short
     results = {r.student: r for r in grade.grade_submissions(paths, course=TOY_COURSE, limits=limits)}
     assert sorted(results) == STUDENTS
     manifest = TOY_COURSE.manifest("00_toy")

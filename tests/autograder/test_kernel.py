@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import queue
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +11,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.kernel import Kernel, KernelSupply, Limits, _child_pids, get_sandbox, is_test_cell
+from autograder.kernel import GradingLimits, Kernel, KernelSupply, _child_pids, get_sandbox, is_test_cell
 
 pytestmark = pytest.mark.slow
 
-FAST = Limits(cell_timeout=3.0, notebook_timeout=8.0, call_timeout=2.0, output_cap=2000)
+FAST = GradingLimits(cell_timeout=3.0, notebook_timeout=8.0, call_timeout=2.0, output_cap=2000)
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +40,11 @@ def _cell(source: str, grade_id: str | None = None, **nbgrader) -> nbformat.Note
 
 def test_limits_validate() -> None:
     with pytest.raises(ValueError, match="cell_timeout must be a positive number of seconds"):
-        Limits(cell_timeout=0)
+        GradingLimits(cell_timeout=0)
     with pytest.raises(ValueError, match="output_cap must be a positive number of bytes"):
-        Limits(output_cap=1.5)  # type: ignore[arg-type]
+        GradingLimits(output_cap=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="tests_timeout must be a positive number of seconds"):
-        Limits(tests_timeout=-1)
+        GradingLimits(tests_timeout=-1)
 
 
 def test_is_test_cell() -> None:
@@ -139,14 +140,14 @@ def test_a_kernel_info_reply_later_than_the_wait_still_counts(sandbox, monkeypat
         return real(channel, timeout, limit)
 
     monkeypatch.setattr(kernel_module, "_get_msg", late_first)
-    limits = Limits(startup_timeout=20.0, cell_timeout=5.0)
+    limits = GradingLimits(startup_timeout=20.0, cell_timeout=5.0)
     with Kernel(limits=limits, sandbox=sandbox) as k:
         assert k.execute("1 + 1").status == "ok"
     assert len(calls) >= 2
 
 
 def test_oversized_messages_are_dropped_before_they_are_decoded(sandbox) -> None:
-    limits = Limits(cell_timeout=10.0, output_cap=2000, max_result_bytes=10_000)
+    limits = GradingLimits(cell_timeout=10.0, output_cap=2000, max_result_bytes=10_000)
     assert limits.max_message_bytes == 2 * 10_000 + 2000
     with Kernel(limits=limits, sandbox=sandbox) as k:
         session = k.client.session
@@ -189,7 +190,7 @@ def test_run_notebook_skips_test_cells_and_carries_on_after_errors(kernel: Kerne
 
 
 def test_cell_and_notebook_time_limits(sandbox) -> None:
-    limits = Limits(cell_timeout=1.0, notebook_timeout=2.5)
+    limits = GradingLimits(cell_timeout=1.0, notebook_timeout=2.5)
     nb = new_notebook(
         cells=[
             _cell("import time\ntime.sleep(10)", "slow1"),
@@ -263,3 +264,23 @@ def test_stopping_a_sandboxed_kernel_leaves_no_zombie(sandbox, how: str) -> None
         k.shutdown()
     assert k.proc.returncode is not None  # bwrap itself was reaped
     assert [_proc_state(pid) for pid in children] == [None] * len(children)
+
+
+def test_a_broken_sandbox_module_is_an_error_not_a_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    # It used to return an unsandboxed stand-in on ImportError: student code ran with no isolation.
+    monkeypatch.setitem(sys.modules, "autograder.sandbox", None)
+    with pytest.raises(ImportError, match=r"autograder\.sandbox"):
+        get_sandbox(FAST)
+
+
+def test_stop_all_kernels_kills_what_was_launched_and_not_shut_down(sandbox) -> None:
+    from autograder.kernel import stop_all_kernels
+
+    k = Kernel(limits=FAST, sandbox=sandbox)
+    k.start()
+    try:
+        assert stop_all_kernels("the grading run was stopped") >= 1
+        assert not k.alive and k.died_reason == "the grading run was stopped"
+        assert stop_all_kernels() == 0
+    finally:
+        k.shutdown()

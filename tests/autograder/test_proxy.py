@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from autograder.kernel import Kernel, Limits, get_sandbox
+from autograder.kernel import GradingLimits, Kernel, get_sandbox
 from autograder.proxy import REPLY_MIME, KernelStudent
 from autograder.testing import InProcessStudent, StudentError
 
 pytestmark = pytest.mark.slow
 
-LIMITS = Limits(call_timeout=1.5, cell_timeout=5.0, max_result_bytes=100_000)
+LIMITS = GradingLimits(call_timeout=1.5, cell_timeout=5.0, max_result_bytes=100_000)
 
 STUDENT_CODE = """
 import numpy as np
@@ -233,7 +233,7 @@ def test_a_reply_too_large_to_decode_is_bad_output(student: KernelStudent) -> No
 
 
 def test_calls_share_a_time_budget() -> None:
-    limits = Limits(call_timeout=1.0, cell_timeout=5.0, tests_timeout=1.5)
+    limits = GradingLimits(call_timeout=1.0, cell_timeout=5.0, tests_timeout=1.5)
     kernel = Kernel(limits=limits, sandbox=get_sandbox(limits))
     kernel.start()
     try:
@@ -362,7 +362,7 @@ def test_prefetched_reply_equals_a_fresh_call_and_is_used_once(
 
 
 def test_call_many_timeout_in_the_middle_then_the_rest_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    limits = Limits(call_timeout=1.5, cell_timeout=5.0)
+    limits = GradingLimits(call_timeout=1.5, cell_timeout=5.0)
     kernel = Kernel(limits=limits, sandbox=get_sandbox(limits))
     kernel.start()
     try:

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder import refs
-from autograder.kernel import Limits
+from autograder.kernel import GradingLimits
 from autograder.spec import Course
 from autograder.testing import load_refs
 
@@ -266,4 +266,4 @@ def test_a_mistake_must_not_hang_a_later_cell(tmp_path: Path) -> None:
     with pytest.raises(
         refs.RefsError, match=r"mistake double_int_only of 00_toy does not run cleanly: cell 6 \(timeout\)"
     ):
-        refs.generate(course, "00_toy", limits=Limits(cell_timeout=2.0))
+        refs.generate(course, "00_toy", limits=GradingLimits(cell_timeout=2.0))

@@ -383,7 +383,7 @@ def test_bad_input_is_refused(tmp_path: Path, course: Course) -> None:
 def test_unknown_notebook_still_reported(tmp_path: Path, course: Course) -> None:
     """A submission for a notebook without a spec (renamed file, say) still gets its rows and pages."""
     result = SubmissionResult(student="eve", notebook="99_unknown", path="p", status="unreadable",
-                              reason="no such notebook in the course")
+                              reason="no such notebook in the course", sandbox="bubblewrap")
     write_reports([result], out=tmp_path, course=course)
     assert (tmp_path / "feedback" / "eve" / "99_unknown.html").is_file()
     row = ["eve", "99_unknown", "0", "0", "0", "0", "0", "unreadable"]
@@ -417,3 +417,51 @@ def test_plot_labels_are_plain_text(tmp_path: Path, course: Course) -> None:
                               questions=_questions((2.0, "passed"), (0.0, "failed"), hints=[hint]))
     write_reports([result], out=tmp_path, course=course)
     assert f"<td>{hint}</td>" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_unsandboxed_grades_say_so_in_every_report(tmp_path: Path, course: Course) -> None:
+    results = class_results()
+    for r in results:
+        r.sandbox = "unsandboxed"
+    write_reports(results, out=tmp_path, course=course)
+    for name in ("grades.csv", "totals.csv"):
+        rows = _read_csv(tmp_path / name)
+        assert rows[0][-1] == "sandbox" and {row[-1] for row in rows[1:]} == {"unsandboxed"}, name
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<strong>UNSANDBOXED</strong>: every submission ran without" in page
+    for r in results:
+        assert "<strong>UNSANDBOXED</strong>" in feedback_path(tmp_path, r).read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["sandbox"] == "unsandboxed"
+
+
+def test_a_stopped_run_says_what_it_did_not_grade(tmp_path: Path, course: Course) -> None:
+    missing = [{"student": "yan", "notebook": "05_demo", "path": "subs/yan/x.ipynb", "why": "interrupted"}]
+    write_reports(class_results(), out=tmp_path, course=course, complete=False, not_graded=missing)
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert data["complete"] is False and data["not_graded"] == missing
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<strong>Incomplete</strong>: 4 of 5 submissions graded; not graded: yan (interrupted)" in page
+    assert "UNSANDBOXED" not in page
+    assert [row[0] for row in _read_csv(tmp_path / "totals.csv")[1:]] == ["alice", "bob", "zed", "Zoë Müller"]
+
+
+def test_reports_are_replaced_whole(tmp_path: Path, course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails half-way (a full disk) leaves the previous file, not half a new one."""
+    write_reports(class_results(), out=tmp_path, course=course)
+    before = (tmp_path / "grades.csv").read_bytes()
+    real = os.fdopen
+
+    def failing(fd: int, *args: object, **kwargs: object):  # the temporary file's writer fails
+        handle = real(fd, *args, **kwargs)
+        def full(text: str) -> int:
+            raise OSError(28, "No space left on device")
+
+        handle.write = full  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr(report.os, "fdopen", failing)
+    with pytest.raises(OSError, match="No space left"):
+        write_reports(class_results()[:1], out=tmp_path, course=course)
+    monkeypatch.undo()
+    assert (tmp_path / "grades.csv").read_bytes() == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -23,14 +23,14 @@ from pathlib import Path
 import pytest
 
 from autograder import sandbox as sandbox_module
-from autograder.sandbox import ENV_VAR, SANDBOX_UID, Limits, Sandbox, SandboxError
+from autograder.sandbox import ENV_VAR, SANDBOX_UID, ProcessLimits, Sandbox, SandboxError
 
 REPO = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
-# Limits small enough to hit quickly, large enough for numpy and a kernel (RLIMIT_AS counts
+# ProcessLimits small enough to hit quickly, large enough for numpy and a kernel (RLIMIT_AS counts
 # address space: CPython + numpy + OpenBLAS with one thread reserve well under 512 MiB).
-SMALL = Limits(memory_mb=512, nproc=32, file_size_mb=1, cpu_seconds=60, tmp_mb=16)
+SMALL = ProcessLimits(memory_mb=512, nproc=32, file_size_mb=1, cpu_seconds=60, tmp_mb=16)
 
 
 @pytest.fixture(autouse=True)
@@ -101,12 +101,12 @@ def attempt(fn):
 """
 
 
-# ---------------------------------------------------------------------------- Limits
+# ---------------------------------------------------------------------------- ProcessLimits
 
 
 def test_limits_defaults_are_the_documented_ones() -> None:
-    # The values the kernel runner relies on, as documented in Limits' docstring.
-    limits = Limits()
+    # The values the kernel runner relies on, as documented in ProcessLimits' docstring.
+    limits = ProcessLimits()
     assert (limits.memory_mb, limits.nproc, limits.file_size_mb, limits.cpu_seconds) == (2048, 256, 64, None)
     assert limits.rlimits() == {"RLIMIT_CORE": 0, "RLIMIT_AS": 2048 * MIB, "RLIMIT_FSIZE": 64 * MIB}
 
@@ -118,7 +118,7 @@ def test_limits_defaults_are_the_documented_ones() -> None:
 )
 def test_limits_reject_bad_values(field: str, value: object, error: type[Exception]) -> None:
     with pytest.raises(error, match=field):
-        Limits(**{field: value})
+        ProcessLimits(**{field: value})
 
 
 # ---------------------------------------------------------------------------- choosing
@@ -657,7 +657,7 @@ def test_ipykernel_runs_inside_over_ipc(bwrap_sandbox: Sandbox, tmp_path: Path, 
         key=b"quantgrade-sandbox-test-key",
     )
     sockets = [Path(f"{info['ip']}-{info[name]}") for name in ("shell_port", "iopub_port", "hb_port")]
-    sandbox = Sandbox.detect(Limits(), kind="bubblewrap")  # the documented defaults
+    sandbox = Sandbox.detect(ProcessLimits(), kind="bubblewrap")  # the documented defaults
     argv, preexec = sandbox.wrap(
         [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file], workdir=workdir
     )
@@ -696,3 +696,83 @@ def test_ipykernel_runs_inside_over_ipc(bwrap_sandbox: Sandbox, tmp_path: Path, 
     assert reply["content"]["status"] == "ok", log_path.read_text()
     results = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
     assert results == ["2"], log_path.read_text()
+
+
+# ---------------------------------------------------------------------------- process lifetime, advice
+
+
+def _pid_ns_members(ns: str) -> dict[int, str]:
+    """pid -> start time of every process in the PID namespace ``ns`` (proc(5))."""
+    members = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == ns:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                    members[int(entry)] = stat.rsplit(")", 1)[1].split()[19]  # start time, field 22
+            except OSError:
+                continue
+    return members
+
+
+def test_unsandboxed_commands_get_a_pid_namespace_that_dies_with_them(workdir: Path) -> None:
+    # A student's daemon (double fork, setsid) outlives a plain process group; in its own PID
+    # namespace it dies with the namespace's init when unshare is killed (--kill-child).
+    sandbox = Sandbox.detect(SMALL, kind="none")
+    if not sandbox.pid_namespace:
+        pytest.skip(f"no PID namespace for unsandboxed commands here: {sandbox.notes}")
+    daemon = textwrap.dedent(
+        """
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                time.sleep(60)
+            os._exit(0)
+        os.wait()
+        print("ready", flush=True)
+        time.sleep(60)
+        """
+    )
+    argv, preexec = sandbox.wrap([sys.executable, "-c", daemon], workdir=workdir)
+    assert os.path.basename(argv[0]) == "unshare" and {"--pid", "--fork", "--kill-child"} <= set(argv)
+    proc = subprocess.Popen(argv, preexec_fn=preexec, env=sandbox.environ(workdir), cwd=workdir,
+                            stdout=subprocess.PIPE, text=True, start_new_session=True)  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        (init,) = (int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split())
+        ns = os.readlink(f"/proc/{init}/ns/pid")
+        assert ns != os.readlink("/proc/self/ns/pid")
+        members = _pid_ns_members(ns)
+        assert len(members) == 2  # the program (the namespace's init) and its daemon
+        proc.send_signal(signal.SIGKILL)  # unshare only, as a killed grader's death signal would
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while any(_pid_ns_members(ns).get(pid) == start for pid, start in members.items()):
+            assert time.monotonic() < deadline, "a process of the namespace outlived unshare"
+            time.sleep(0.05)
+    finally:
+        _kill_tree(proc)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+@pytest.mark.parametrize(
+    ("reason", "platform", "expected"),
+    [
+        ("bwrap on PATH not found (install the bubblewrap package)", "linux", "apt-get install bubblewrap"),
+        ("a test run of bwrap failed (exit status 1): bwrap: No permissions to create new namespace", "linux",
+         "user namespaces are disabled"),
+        ("a test run of bwrap failed (exit status 1): setting up uid map: Permission denied", "linux",
+         "sysctl"),
+        ("/usr/bin/bwrap is too old (no --perms option; bubblewrap 0.8 or newer is needed)", "linux",
+         "too old"),
+        ("bubblewrap needs Linux, this is darwin", "darwin", "needs Linux and this is macOS"),
+        ("bubblewrap needs Linux, this is win32", "win32", "needs Linux and this is Windows"),
+        ("something new", "linux", "does not work here (something new)"),
+    ],
+)  # fmt: skip
+def test_how_to_fix_says_what_is_missing_and_the_way_out(reason: str, platform: str, expected: str) -> None:
+    advice = sandbox_module.how_to_fix(reason, platform)
+    assert expected in advice
+    assert "--unsandboxed" in advice and "UNSANDBOXED=1" in advice

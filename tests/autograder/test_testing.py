@@ -611,6 +611,33 @@ def test_follow_through_grades_the_procedure_against_the_students_own_upstream(t
     assert out["q2"].score == 2.0 and out["q2"].messages == []
 
 
+def test_follow_through_survives_a_case_where_the_solution_raises(tmp_path: Path) -> None:
+    """A bad-argument case is graded on its own terms; the other cases still follow through."""
+    import json
+
+    tests, refs, manifest = _follow_course(tmp_path, "partial_step = 0.25")
+    data = json.loads(refs.read_text(encoding="utf-8"))
+    bad = _json_case("q2_bad", "twice", "scale_twice", -10.0, 0.0)
+    bad["expected"] = {"__error__": "ValueError"}
+    data["cases"].append(bad)
+    data["groups"][1]["cases"].append("q2_bad")
+    refs.write_text(json.dumps(data), encoding="utf-8")
+
+    def scale(x):  # wrong factor, still linear; rejects x < -5 as the solution does
+        x = np.asarray(x, dtype=float)
+        if np.any(x < -5):
+            raise ValueError("x must not be below -5")
+        return 3 * x
+
+    out = run_hidden_tests(
+        tests_path=tests,
+        refs_path=refs,
+        student=InProcessStudent({"scale": scale, "scale_twice": lambda x: scale(scale(x))}),
+        manifest=manifest,
+    )
+    assert out["q2"].score == 2.0 and out["q2"].messages == []
+
+
 def test_no_follow_through_for_an_insane_or_missing_upstream(tmp_path: Path) -> None:
     """A constant upstream fails its sanity check: the downstream is graded against the reference only."""
     scale = lambda x: np.ones_like(np.asarray(x, dtype=float))  # noqa: E731 - not linear

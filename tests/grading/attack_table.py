@@ -45,11 +45,11 @@ def _corpus() -> ModuleType:
 
 def attack_limits() -> Any:
     """The limits the attack class is graded with: the defaults, with short timeouts and budget."""
-    from autograder.kernel import Limits
+    from autograder.kernel import GradingLimits
 
     # tests_timeout: an honest notebook's ~60 calls take 5-15 s on a loaded 2-core machine; 60 s keeps
     # the budget from cutting honest work short while the endless-loop cases stay cheap.
-    return Limits(notebook_timeout=30.0, cell_timeout=10.0, call_timeout=5.0, tests_timeout=60.0)
+    return GradingLimits(notebook_timeout=30.0, cell_timeout=10.0, call_timeout=5.0, tests_timeout=60.0)
 
 
 def time_allowance(limits: Any) -> float:

@@ -33,6 +33,7 @@ from quantkit.checks import (
     as_text,
     check_result,
     checker,
+    demo,
     install_not_implemented_handler,
 )
 
@@ -683,13 +684,14 @@ def test_namespace_names_count_not_dunder_names(refs_dir: Path) -> None:
     )
 
 
+
+
 # --- demo(): Run All goes on past a demonstration that needs an unwritten function -----------------
 
 
 def test_demo_prints_one_line_for_a_stub_and_closes_its_figures(capsys):
     import matplotlib.pyplot as plt
 
-    from quantkit.checks import demo
 
     def requantize(x, n_bits):
         raise NotImplementedError()
@@ -706,7 +708,6 @@ def test_demo_prints_one_line_for_a_stub_and_closes_its_figures(capsys):
 
 
 def test_demo_names_the_innermost_stub_and_lets_other_errors_through(capsys):
-    from quantkit.checks import demo
 
     def tpdf_dither(n, step, rng):
         raise NotImplementedError
@@ -729,3 +730,59 @@ def test_demo_doctest_runs():
 
     failures, tried = doctest.testmod(_demo, verbose=False)
     assert tried >= 1 and failures == 0
+
+
+# --- follow-through: a question that uses an earlier graded function says when that one fails ------
+
+
+def _uses_refs(tmp_path: Path) -> Checker:
+    questions = {**QUESTIONS, "q6": {"title": "quadruple", "names": ["quadruple"], "uses": ["double"]}}
+    cases = [*CASES, _case("q6_two", "q6", 8, call="quadruple", args=(2,), note="quadruple(2) is 8")]
+    mistakes = [
+        *MISTAKES,
+        {"id": "triples", "question": "q1", "questions": ["q1", "q6"], "title": "triples instead",
+         "hint": "Double means two.", "outputs": {"q1_int": 9, "q6_two": 18}},
+    ]
+    write_refs(tmp_path, questions=questions, cases=cases, mistakes=mistakes)
+    return Checker(SLUG, tmp_path)
+
+
+def test_a_failing_upstream_is_named_in_the_downstream_report(tmp_path: Path) -> None:
+    check = _uses_refs(tmp_path)
+
+    def double(x):
+        return 3 * x  # the catalogued mistake of q1
+
+    def quadruple(x):
+        return double(double(x))  # right, for this double
+
+    result = check._result("q6", (quadruple,), {}, {"double": double, "quadruple": quadruple})
+    assert result.status == "failed"
+    assert result.upstream == (
+        "consistent with your `double`; but `double` itself fails q1's public checks "
+        "(known mistake: triples instead): fix q1 first"
+    )
+    assert "note:" in as_text(result)
+
+    def other_double(x):
+        return x + 1  # wrong, and not catalogued
+
+    def quadruple(x):  # the same name on purpose: check matches functions by name
+        return other_double(other_double(x))
+
+    result = check._result("q6", (quadruple,), {}, {"double": other_double})
+    assert result.upstream.startswith("`double` fails q1's public checks, and q6 uses it: fix q1 first")
+
+
+def test_a_right_upstream_adds_no_note(tmp_path: Path) -> None:
+    check = _uses_refs(tmp_path)
+
+    def double(x):
+        return 2 * x
+
+    def quadruple(x):
+        return 5 * x
+
+    result = check._result("q6", (quadruple,), {}, {"double": double})
+    assert result.status == "failed" and result.upstream == ""
+    assert check.result("q6", quadruple).upstream == ""  # no namespace, no note

@@ -6,6 +6,7 @@ import ast
 import doctest
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,30 +15,19 @@ import quantkit
 
 PACKAGE = Path(quantkit.__file__).parent
 
-# Names a notebook asks students to write (notebooks 01 and 02 now; extend with every new notebook) and
-# the techniques the course grades. quantkit must define none of them.
-GRADED_NAMES = {
-    "sample",
-    "alias_frequency",
-    "quantize_indices",
-    "dequantize",
-    "quantize_uniform",
-    "best_clip_factor",
-    # notebook 02
-    "requantize",
-    "rpdf_dither",
-    "tpdf_dither",
-    "dithered_requantize",
-    "noise_shaped_requantize",
-    "mu_law_compress",
-    "mu_law_expand",
-    "a_law_compress",
-    "a_law_expand",
-    "companded_requantize",
-    "g711_ulaw_encode",
-    "quantize_bands",
-    "steps_from_threshold",
-}
+
+def _graded_names() -> set[str]:
+    """Every graded name of every notebook, read from the manifests (each fact in one place)."""
+    names: set[str] = set()
+    for manifest in sorted((PACKAGE.parent / "autograder" / "course").glob("*/manifest.toml")):
+        for question in tomllib.loads(manifest.read_text(encoding="utf-8"))["questions"]:
+            names.update(question.get("names", ()))
+    return names
+
+
+# Names the notebooks ask students to write, and the techniques the course grades: quantkit must define
+# none of them.
+GRADED_NAMES = _graded_names()
 FORBIDDEN_FRAGMENTS = (
     "dither",
     "lloyd",
@@ -94,6 +84,10 @@ def _defined_functions() -> list[tuple[Path, str]]:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 found.append((path.relative_to(PACKAGE), node.name))
     return found
+
+
+def test_the_graded_names_come_from_every_manifest() -> None:
+    assert {"sample", "quantize_uniform", "best_clip_factor"} <= GRADED_NAMES
 
 
 def test_quantkit_defines_no_graded_function() -> None:

@@ -126,8 +126,30 @@ def test_signal_round_trip() -> None:
     from quantkit import signals
 
     s = signals.sine(5.0, amplitude=0.5)
-    assert encode(s) == {"__signal__": s.to_spec()}
+    assert encode(s) == {"__object__": {"type": "signal", "spec": encode(s.to_spec())}}
     assert loads(dumps(s)) == s
+    assert loads(dumps(signals.sum_of_sines([1.0, 3.0], [1.0, 0.5]))) == signals.sum_of_sines(
+        [1.0, 3.0], [1.0, 0.5]
+    )
+
+
+def test_only_registered_spec_objects_cross_the_wire() -> None:
+    """A subclass of a registered class, or an unregistered object with to_spec, is refused."""
+    from quantkit import signals
+
+    class Sneaky(signals.Signal):
+        pass
+
+    class HasSpec:
+        def to_spec(self) -> dict:
+            return {}
+
+    base = signals.sine(1.0)
+    sneaky = Sneaky.__new__(Sneaky)
+    sneaky.__dict__.update(base.__dict__)
+    for value in (sneaky, HasSpec()):
+        with pytest.raises(WireError, match="cannot be sent"):
+            encode(value)
 
 
 class _MyArray(np.ndarray):
@@ -186,7 +208,15 @@ def test_depth_limit_on_encode_and_decode() -> None:
         ('{"__ndarray__": {"dtype": "<f8", "shape": [1]}}', "must be"),
         ('{"__scalar__": {"dtype": "<i8", "data": "AAAA"}}', "needs 8 bytes"),
         ('{"__tuple__": 3}', "must hold a list"),
-        ('{"__signal__": {"kind": "nope", "params": {}}}', "not a valid signal spec"),
+        (
+            '{"__object__": {"type": "signal", "spec": '
+            '{"__dict__": {"kind": "nope", "params": {"__dict__": {}}}}}}',
+            "not a valid signal spec",
+        ),
+        ('{"__object__": {"type": "os.system", "spec": 1}}', "unknown object type"),
+        ('{"__object__": {"type": "signal"}}', "must hold"),
+        ('{"__object__": ["signal", 1]}', "must hold"),
+        ('{"__signal__": {"kind": "sine", "params": {"freq": 1}}}', "unknown tag"),
         ("not json", "not valid JSON"),
     ],
 )

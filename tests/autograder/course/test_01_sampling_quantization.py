@@ -169,3 +169,45 @@ def test_best_clip_factor_ties_and_closed_forms(solution):
     assert best(u, 4, [1.5, 3.0**0.5, 2.0]) == pytest.approx(3.0**0.5)
     result = best(u, 4, np.array([1.5, 2.0]))
     assert type(result) is float
+
+
+# ------------------------------------------------------------------------------------ follow-through
+
+
+def _q6_with(solution: dict[str, Any], quantizer) -> float:
+    """q6's score for a student whose quantize_uniform is ``quantizer`` and whose fit uses it correctly."""
+    from autograder.testing import InProcessStudent, run_hidden_tests
+
+    bits = np.arange(8, 17)
+    x = np.sin(2 * np.pi * 997.0 * np.arange(8000) / 8000.0)
+    sqnr = [10 * np.log10(np.mean(x**2) / np.mean((x - quantizer(x, int(b), -1.0, 1.0)) ** 2)) for b in bits]
+    slope, offset = np.polyfit(bits, sqnr, 1)
+    namespace = dict(solution, quantize_uniform=quantizer, sqnr_slope=float(slope), sqnr_offset=float(offset))
+    out = run_hidden_tests(
+        tests_path=COURSE.hidden_tests_path(SLUG),
+        refs_path=COURSE.hidden_refs_path(SLUG),
+        student=InProcessStudent(namespace),
+        manifest=COURSE.manifest(SLUG),
+        questions=["q6"],
+    )
+    return out["q6"].score
+
+
+def test_q6_follows_through_a_staircase_with_the_wrong_step(solution):
+    """Step (range) / (L - 1): a wrong quantizer (lost in q4), but the fit done right earns all of q6."""
+
+    def quantizer(x, n_bits, x_min, x_max, mode="midrise"):
+        step = (x_max - x_min) / (2**n_bits - 1)
+        k = np.clip(np.floor((np.asarray(x, dtype=np.float64) - x_min) / step), 0, 2**n_bits - 1)
+        return x_min + (k + 0.5) * step
+
+    assert _q6_with(solution, quantizer) == 2.0
+
+
+def test_q6_does_not_follow_through_what_is_not_a_staircase(solution):
+    """A 'quantizer' with a level per input (rounding to 1e-6) is not one: a consistent fit earns nothing."""
+
+    def quantizer(x, n_bits, x_min, x_max, mode="midrise"):
+        return np.round(np.asarray(x, dtype=np.float64), 6) + 2.0**-n_bits * 1e-3
+
+    assert _q6_with(solution, quantizer) == 0.0

@@ -24,7 +24,12 @@ _FORGED = itertools.cycle([
     json.dumps({"status": "NaN", "result": float("nan")}),
     json.dumps([1, 2, 3]),
     "not json at all",
-    json.dumps({"status": "ok", "result": json.dumps({"__signal__": {"kind": "__import__('os')"}})}),
+    json.dumps({"status": "ok", "result": json.dumps(
+        {"__object__": {"type": "signal", "spec": {"__dict__": {"kind": "__import__('os')", "params": 1}}}}
+    )}),
+    json.dumps({"status": "ok", "result": json.dumps(
+        {"__object__": {"type": "builtins.eval", "spec": "1"}}
+    )}),
 ])
 
 def _quantgrade_fake():
