@@ -46,6 +46,7 @@ import ast
 import importlib
 import inspect
 import re
+import symtable
 import sys
 import tempfile
 import time
@@ -129,20 +130,29 @@ def _defined_names(source: str) -> set[str]:
 
 
 def _loaded_names(source: str) -> set[str]:
-    """Names the code reads, less those local to a comprehension, a lambda or a function inside it."""
+    """Names the code reads, less those local to a comprehension, a lambda or a function inside it.
+
+    By Python's own scoping (:mod:`symtable`): the names read at the top level, and the globals read
+    inside the functions, lambdas, classes and comprehensions the code defines; their parameters and
+    the names they assign (their locals) are not reads.
+    """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    text = "\n".join(lines)
     try:
-        tree = ast.parse("\n".join(lines))
+        tree = ast.parse(text)
     except SyntaxError:
         return set()
-    local: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.comprehension):
-            local |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            local |= {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
-    loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return loads - local
+    try:
+        table = symtable.symtable(text, "<cell>", "exec")
+    except SyntaxError:  # parses but has no symbol table (top-level await): every load counts
+        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    nested = list(table.get_children())
+    while nested:
+        scope = nested.pop()
+        reads |= {s.get_name() for s in scope.get_symbols() if s.is_referenced() and s.is_global()}
+        nested.extend(scope.get_children())
+    return reads
 
 
 def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:
