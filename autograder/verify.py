@@ -46,7 +46,6 @@ import ast
 import importlib
 import inspect
 import re
-import symtable
 import sys
 import tempfile
 import time
@@ -132,27 +131,36 @@ def _defined_names(source: str) -> set[str]:
 def _loaded_names(source: str) -> set[str]:
     """Names the code reads, less those local to a comprehension, a lambda or a function inside it.
 
-    By Python's own scoping (:mod:`symtable`): the names read at the top level, and the globals read
-    inside the functions, lambdas, classes and comprehensions the code defines; their parameters and
-    the names they assign (their locals) are not reads.
+    A function's locals are its parameters and every name its body assigns (Python's own rule), so
+    ``def f(img): h, w = img.shape; return w`` reads neither ``img`` nor ``w`` from the notebook.
     """
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    text = "\n".join(lines)
     try:
-        tree = ast.parse(text)
+        tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return set()
-    try:
-        table = symtable.symtable(text, "<cell>", "exec")
-    except SyntaxError:  # parses but has no symbol table (top-level await): every load counts
-        return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
-    nested = list(table.get_children())
-    while nested:
-        scope = nested.pop()
-        reads |= {s.get_name() for s in scope.get_symbols() if s.is_referenced() and s.is_global()}
-        nested.extend(scope.get_children())
-    return reads
+
+    def stores(node: ast.AST) -> set[str]:
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+    def reads(node: ast.AST, local: frozenset[str]) -> set[str]:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            body = node.body if isinstance(node.body, list) else [node.body]
+            inner = local | params | set().union(*(stores(b) for b in body))
+            outside = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+            outside += getattr(node, "decorator_list", [])
+            return set().union(*(reads(n, local) for n in outside), *(reads(b, inner) for b in body))
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            targets = set().union(*(stores(g.target) for g in node.generators))
+            return set().union(*(reads(child, local | targets) for child in ast.iter_child_nodes(node)))
+        if isinstance(node, ast.Name):
+            return {node.id} - local if isinstance(node.ctx, ast.Load) else set()
+        return set().union(*(reads(child, local) for child in ast.iter_child_nodes(node)))
+
+    return reads(tree, frozenset())
 
 
 def _used_before_redefined(names: set[str], later_sources: Sequence[str]) -> set[str]:

@@ -4,7 +4,8 @@ Submodules, by concept (each imported on first use, so ``import quantkit`` stays
 
 - ``quantkit.data``: bundled and synthesized data (images, audio, EEG, digits, a small MLP).
 - ``quantkit.signals``: continuous-time signals as callables, reconstruction, spectra.
-- ``quantkit.metrics``: MSE, SNR/SQNR, PSNR, maximum error.
+- ``quantkit.metrics``: MSE, SNR/SQNR, PSNR, SSIM, maximum error, entropy.
+- ``quantkit.images``: image plumbing: grey conversion, 8x8 blocks and their DCT, Pillow's JPEG and palettes.
 - ``quantkit.plots``: figures in one consistent style.
 - ``quantkit.widgets``: interactive explorers that run the student's own functions.
 - ``quantkit.audio``: playback that plays exactly the samples it is given, WAV files, A/B tables.
@@ -36,6 +37,7 @@ __all__ = [
     "checks",
     "codecs",
     "data",
+    "images",
     "metrics",
     "nn",
     "plots",
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
         checks,
         codecs,
         data,
+        images,
         metrics,
         nn,
         plots,

@@ -1,4 +1,4 @@
-"""Error and fidelity metrics: MSE, maximum error, SNR / SQNR, PSNR, and levels in dB.
+"""Error and fidelity metrics: MSE, maximum error, SNR / SQNR, PSNR, SSIM, entropy and levels in dB.
 
 Every metric compares a *reference* (the original signal or image) with a *test* version of it (the
 quantized, compressed or reconstructed one). Both must have exactly the same shape (no broadcasting),
@@ -12,10 +12,12 @@ Definitions (with ``e = reference - test`` and sums over every element):
 * ``snr_db = 10 log10( sum(reference**2) / sum(e**2) )``
 * ``sqnr_db(x, xq)`` is ``snr_db(x, xq)``: the same ratio, named for quantization
 * ``psnr = 10 log10( data_range**2 / mse )``
+* ``ssim``: the structural similarity index of Wang et al. (2004), computed by scikit-image
+* ``entropy_bits``: the empirical Shannon entropy ``-sum p log2 p`` of a set of symbols
 * ``rms_dbfs(x) = 20 log10( sqrt(mean(x**2)) )``: a level relative to full scale 1.0 (one signal, no
   reference)
 
-Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb, notebooks/03_images.ipynb
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["max_abs_error", "mse", "psnr", "rms_dbfs", "snr_db", "sqnr_db"]
+__all__ = ["entropy_bits", "max_abs_error", "mse", "psnr", "rms_dbfs", "snr_db", "sqnr_db", "ssim"]
 
 
 def _as_numeric(values: ArrayLike, name: str) -> np.ndarray:
@@ -88,6 +90,8 @@ def mse(reference: ArrayLike, test: ArrayLike) -> float:
     --------
     >>> mse([0, 0, 0, 0], [1, -1, 1, -1])
     1.0
+
+    Used in: notebooks/03_images.ipynb
     """
     ref, tst = _pair(reference, test)
     return float(np.mean(np.square(ref - tst)))
@@ -270,9 +274,19 @@ def psnr(reference: ArrayLike, test: ArrayLike, data_range: float | None = None)
     >>> import numpy as np
     >>> round(psnr(np.zeros((4, 4), np.uint8), np.ones((4, 4), np.uint8)), 2)
     48.13
+
+    Used in: notebooks/03_images.ipynb
     """
-    ref_dtype = np.asarray(reference).dtype
     ref, tst = _pair(reference, test)
+    data_range = _data_range(np.asarray(reference).dtype, data_range)
+    err = float(np.mean(np.square(ref - tst)))
+    if err == 0.0:
+        return math.inf
+    return 10.0 * math.log10(data_range**2 / err)
+
+
+def _data_range(ref_dtype: np.dtype, data_range: float | None) -> float:
+    """The data range to use: the given one (checked), else the reference dtype's (see :func:`psnr`)."""
     if data_range is None:
         if ref_dtype.kind == "b":
             data_range = 1.0
@@ -289,7 +303,111 @@ def psnr(reference: ArrayLike, test: ArrayLike, data_range: float | None = None)
     data_range = float(data_range)
     if not (math.isfinite(data_range) and data_range > 0):
         raise ValueError(f"data_range must be a positive finite number, got {data_range}")
-    err = float(np.mean(np.square(ref - tst)))
-    if err == 0.0:
-        return math.inf
-    return 10.0 * math.log10(data_range**2 / err)
+    return data_range
+
+
+def ssim(reference: ArrayLike, test: ArrayLike, data_range: float | None = None) -> float:
+    """Structural similarity (SSIM) of two grey or RGB images, as Wang et al. (2004) define it.
+
+    Computed by scikit-image's ``skimage.metrics.structural_similarity`` with the settings of the
+    paper: an 11 x 11 Gaussian window of standard deviation 1.5 (``gaussian_weights=True,
+    sigma=1.5``), population statistics (``use_sample_covariance=False``) and ``K1 = 0.01,
+    K2 = 0.03``; the result is the mean of the local SSIM map. For an RGB image the three channels
+    are compared separately and averaged (``channel_axis=-1``).
+
+    Parameters
+    ----------
+    reference : array_like, shape (H, W) or (H, W, 3)
+        The original image.
+    test : array_like
+        The approximation, same shape. Both are compared in float64.
+    data_range : float, optional
+        The range of values the images can take, with the same default rules as :func:`psnr` (the
+        dtype's range for integer references, required for float references).
+
+    Returns
+    -------
+    float
+        SSIM, at most 1 (1 for identical images); values near 0 mean no structural similarity.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, the images are not 2-D or (H, W, 3), smaller than 7 x 7 pixels, contain
+        NaN/inf, or ``data_range`` is missing for a float reference.
+
+    Notes
+    -----
+    Z. Wang, A. C. Bovik, H. R. Sheikh and E. P. Simoncelli, "Image quality assessment: from error
+    visibility to structural similarity", IEEE Transactions on Image Processing 13(4), 2004,
+    pp. 600-612. PSNR only sees the size of the error; SSIM compares local means, contrasts and
+    correlations, so a brightness shift costs it little and a loss of texture a lot.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = (np.arange(64 * 64) % 251).astype(np.uint8).reshape(64, 64)
+    >>> ssim(img, img)
+    1.0
+
+    Used in: notebooks/03_images.ipynb
+    """
+    ref, tst = _pair(reference, test)
+    if not (ref.ndim == 2 or (ref.ndim == 3 and ref.shape[2] == 3)):
+        raise ValueError(f"ssim needs 2-D grey or (H, W, 3) RGB images, got shape {ref.shape}")
+    if min(ref.shape[:2]) < 7:
+        raise ValueError(f"ssim needs images of at least 7 x 7 pixels, got shape {ref.shape}")
+    rng = _data_range(np.asarray(reference).dtype, data_range)
+    from skimage.metrics import structural_similarity
+
+    value = structural_similarity(
+        ref,
+        tst,
+        data_range=rng,
+        gaussian_weights=True,
+        sigma=1.5,
+        use_sample_covariance=False,
+        channel_axis=-1 if ref.ndim == 3 else None,
+    )
+    return float(value)
+
+
+def entropy_bits(symbols: ArrayLike) -> float:
+    """Empirical Shannon entropy of a set of symbols, in bits per symbol.
+
+    ``H = -sum_s p(s) log2 p(s)`` where ``p(s)`` is the fraction of the values equal to ``s``. It is the
+    fewest bits per symbol that any code can spend on average when the symbols are independent with
+    these frequencies: a compression *proxy* (a real coder such as JPEG's Huffman stage also codes
+    runs of zeros and pays for its tables).
+
+    Parameters
+    ----------
+    symbols : array_like
+        Values of any shape (flattened), integers or floats compared exactly (for example quantized
+        DCT coefficients).
+
+    Returns
+    -------
+    float
+        The entropy in bits, 0 when every value is the same.
+
+    Raises
+    ------
+    ValueError
+        If ``symbols`` is empty or holds NaN/inf.
+    TypeError
+        If it is not real-numeric.
+
+    Examples
+    --------
+    >>> entropy_bits([0, 0, 1, 1])
+    1.0
+    >>> entropy_bits([3, 3, 3])
+    0.0
+
+    Used in: notebooks/03_images.ipynb
+    """
+    values = _as_numeric(symbols, "symbols").ravel()
+    _, counts = np.unique(values, return_counts=True)
+    p = counts / counts.sum()
+    return float(max(0.0, -np.sum(p * np.log2(p))))

@@ -15,8 +15,9 @@ first failing case (expected vs got) and the hint of any known mistake the outpu
 raises :class:`CheckFailed`. With ``QUANTKIT_GRADING=1`` (set by the grader) it never raises. Passing
 the public cases does not mean the work is correct: the graded tests check more.
 
-Demonstration cells wrap their body in ``with demo():`` (:func:`demo`): a stub the student has not
-written yet then prints one line instead of stopping *Run All*.
+Cells that only use a student's function (figures, optional exercises) wrap their body in
+``with demo("this figure"):`` so that a stub prints one polite line instead of stopping *Run All*
+(:func:`demo`).
 """
 
 from quantkit.checks._checker import Checker, CheckFailed, CheckUsageError, check_result, checker, grading

@@ -65,6 +65,8 @@ def grace_hopper() -> np.ndarray:
     Commodore Grace M. Hopper, a work of the U.S. federal government and therefore in the public
     domain; matplotlib distributes it with its sample data. The JPEG is already lossy-compressed, so
     its 8-bit values carry JPEG artefacts of their own.
+
+    Used in: notebooks/03_images.ipynb
     """
     return _grace_hopper().copy()
 
@@ -101,6 +103,8 @@ def mri_slice() -> np.ndarray:
     which gives ``value * 256`` (0..55040 in steps of 256): the same picture scaled by 256, still with
     only 211 levels. Either way the slice is effectively an 8-bit image in a 16-bit container, which is
     itself a quantization lesson (container bit depth is not information).
+
+    Used in: notebooks/03_images.ipynb
     """
     return _mri_slice().copy()
 

@@ -109,6 +109,8 @@ def gradient_image(height: int = 64, width: int = 256) -> np.ndarray:
     numpy.ndarray
         float64 array of shape (height, width), values in [0, 1], 0 in the first column and 1 in the
         last.
+
+    Used in: notebooks/03_images.ipynb
     """
     height = _validate.integer("height", height, minimum=1)
     width = _validate.integer("width", width, minimum=2)

@@ -524,6 +524,32 @@ def _image_limits(img: np.ndarray) -> tuple[float, float]:
     return (0.0, 1.0) if lo >= 0.0 and hi <= 1.0 else (lo, hi)
 
 
+Crop = tuple[int, int, int, int]
+
+
+def _crop_box(crop: Any, shape: tuple[int, ...]) -> Crop:
+    """``crop`` as (top, left, height, width) inside an image of ``shape``, or a plain-words ValueError."""
+    try:
+        top, left, height, width = (int(v) for v in crop)
+    except (TypeError, ValueError):
+        raise ValueError(f"crop must be (top, left, height, width), got {crop!r}") from None
+    if height < 1 or width < 1 or top < 0 or left < 0 or top + height > shape[0] or left + width > shape[1]:
+        raise ValueError(
+            f"crop (top={top}, left={left}, height={height}, width={width}) does not fit inside an "
+            f"image of {shape[0]} x {shape[1]} pixels"
+        )
+    return top, left, height, width
+
+
+def _show_image(a: Axes, im: np.ndarray, cmap: str | None) -> None:
+    if im.ndim == 2:
+        lo, hi = _image_limits(im)
+        a.imshow(im, cmap=cmap or "gray", vmin=lo, vmax=hi, interpolation="nearest")
+    else:
+        a.imshow(im, interpolation="nearest")
+    a.set_axis_off()
+
+
 @_styled
 def image_grid(
     images: Sequence[ArrayLike] | np.ndarray,
@@ -532,13 +558,18 @@ def image_grid(
     cmap: str | None = None,
     ncols: int | None = None,
     data_range: float | None = None,
+    *,
+    ssim: bool = False,
+    crop: Sequence[int] | None = None,
+    size: float = 3.0,
 ) -> tuple[Figure, np.ndarray]:
-    """Show images side by side; with a ``reference``, each title gets the image's PSNR against it.
+    """Show images side by side; with a ``reference``, each title gets the image's PSNR (and SSIM).
 
     Parameters
     ----------
     images : sequence of array_like
-        2-D (grey) or ``(H, W, 3)`` (RGB) images. A single 2-D array is one image.
+        2-D (grey) or ``(H, W, 3)`` (RGB) images. A single 2-D array is one image. Grey uint8 images
+        are drawn on the fixed scale 0..255 (black is 0, white 255), never stretched.
     titles : sequence of str, optional
         One per image.
     reference : array_like, optional
@@ -546,16 +577,36 @@ def image_grid(
     cmap : str, optional
         Colour map for grey images. Default ``"gray"``.
     ncols : int, optional
-        Images per row. Default: all in one row up to 4.
+        Images per row. Default: all in one row up to 4. Ignored with ``crop`` (one column per image).
     data_range : float, optional
-        Passed to :func:`quantkit.metrics.psnr`. Default: inferred from an integer reference's dtype;
-        for a float reference, 1.0 when its values lie in ``[0, 1]`` (else it must be given).
+        Passed to :func:`quantkit.metrics.psnr` and :func:`quantkit.metrics.ssim`. Default: inferred
+        from an integer reference's dtype; for a float reference, 1.0 when its values lie in
+        ``[0, 1]`` (else it must be given).
+    ssim : bool, default False
+        With a ``reference``, also put the SSIM (:func:`quantkit.metrics.ssim`) in each title.
+    crop : (top, left, height, width), optional
+        A zoomed crop: a second row shows this region of every image, enlarged (nearest-neighbour,
+        so each pixel is a visible square), and the first row marks it with a rectangle.
+    size : float, default 3.0
+        Width of each panel in inches.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-    axes : numpy.ndarray of Axes, one per image
+    axes : numpy.ndarray of Axes
+        One per image (the full views); with ``crop``, shape ``(2, n)``: row 0 the full views, row 1
+        the crops.
+
+    Raises
+    ------
+    ValueError
+        If an image is not 2-D or (H, W, 3), the titles do not match, a float reference lies outside
+        [0, 1] without ``data_range``, or the crop does not fit.
+
+    Used in: notebooks/03_images.ipynb
     """
+    from quantkit.metrics import ssim as ssim_index
+
     if isinstance(images, np.ndarray) and images.ndim == 2:
         images = [images]
     imgs = [np.asarray(im) for im in images]
@@ -578,19 +629,44 @@ def image_grid(
         for i, im in enumerate(imgs):
             value = psnr(ref, im, data_range=rng)
             text = "PSNR ∞ dB" if math.isinf(value) else f"PSNR {value:.1f} dB"
+            if ssim:
+                text += f", SSIM {ssim_index(ref, im, data_range=rng):.3f}"
             labels[i] = f"{labels[i]}\n{text}" if labels[i] else text
+    if crop is not None:
+        boxes = [_crop_box(crop, im.shape) for im in imgs]
+        n = len(imgs)
+        aspect = imgs[0].shape[0] / imgs[0].shape[1]
+        crop_aspect = boxes[0][2] / boxes[0][3]
+        fig, axs = plt.subplots(
+            2,
+            n,
+            figsize=(size * n, size * (aspect + crop_aspect) + 0.8),
+            squeeze=False,
+            height_ratios=[aspect, crop_aspect],
+        )
+        from matplotlib.patches import Rectangle
+
+        for j, (im, label, (top, left, height, width)) in enumerate(zip(imgs, labels, boxes, strict=True)):
+            _show_image(axs[0, j], im, cmap)
+            axs[0, j].set_title(label)
+            axs[0, j].add_patch(
+                Rectangle(
+                    (left - 0.5, top - 0.5), width, height, fill=False, edgecolor="#ff7f0e", linewidth=1.5
+                )
+            )
+            _show_image(axs[1, j], im[top : top + height, left : left + width], cmap)
+            axs[1, j].set_title(f"zoom: {height} x {width} pixels", fontsize="small")
+        return fig, axs
     cols = int(ncols) if ncols is not None else min(len(imgs), 4)
     rows = math.ceil(len(imgs) / cols)
-    fig, axs = plt.subplots(rows, cols, figsize=(3.0 * cols, 3.0 * rows + 0.4), squeeze=False)
+    aspect = imgs[0].shape[0] / imgs[0].shape[1]
+    fig, axs = plt.subplots(
+        rows, cols, figsize=(size * cols, size * aspect * rows + 0.4 * rows), squeeze=False
+    )
     flat = list(axs.ravel())
     for a, im, label in zip(flat, imgs, labels, strict=False):
-        if im.ndim == 2:
-            lo, hi = _image_limits(im)
-            a.imshow(im, cmap=cmap or "gray", vmin=lo, vmax=hi)
-        else:
-            a.imshow(im)
+        _show_image(a, im, cmap)
         a.set_title(label)
-        a.set_axis_off()
     for a in flat[len(imgs) :]:
         fig.delaxes(a)
     return fig, np.array(flat[: len(imgs)], dtype=object)

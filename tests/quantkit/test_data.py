@@ -30,7 +30,7 @@ from quantkit.data._files import FILES_DIR, read_npz, write_npz
 
 def test_public_api_is_exactly_the_loaders() -> None:
     expected = {
-        "chirp", "digits", "digits_mlp", "eeg", "grace_hopper", "gradient_image",
+        "chirp", "ct_slice", "digits", "digits_mlp", "eeg", "grace_hopper", "gradient_image",
         "mri_slice", "music", "noise", "speech", "tone",
     }  # fmt: skip
     assert set(qd.__all__) == expected
@@ -52,6 +52,8 @@ def test_docstring_examples_run() -> None:
 
 ARRAY_LOADERS = {
     "grace_hopper": lambda: qd.grace_hopper(),
+    "ct_slice": lambda: qd.ct_slice(),
+    "ct_slice_stored": lambda: qd.ct_slice("stored"),
     "mri_slice": lambda: qd.mri_slice(),
     "eeg": lambda: qd.eeg()[0],
     "speech": lambda: qd.speech()[0],
@@ -107,6 +109,38 @@ def test_mri_slice_values_and_byte_order() -> None:
     raw = gzip.decompress(_mpl_sample("s1045.ima.gz").read_bytes())
     as_in_matplotlib = np.frombuffer(raw, dtype="<u2").reshape(256, 256)
     np.testing.assert_array_equal(as_in_matplotlib, image.astype(np.uint32) * 256)
+
+
+def test_ct_slice_is_pydicoms_ct_small_in_hounsfield_units() -> None:
+    """128 x 128, stored 128..2191 (1,453 values), HU = stored - 1024, as pydicom itself reads it."""
+    import pydicom
+    from pydicom.data import get_testdata_file
+    from pydicom.pixels import apply_modality_lut
+
+    stored, hu = qd.ct_slice("stored"), qd.ct_slice()
+    assert stored.dtype == hu.dtype == np.int16 and stored.shape == hu.shape == (128, 128)
+    assert (int(stored.min()), int(stored.max()), np.unique(stored).size) == (128, 2191, 1453)
+    assert (int(hu.min()), int(hu.max())) == (-896, 1167)
+    ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    assert (ds.Modality, float(ds.RescaleSlope), float(ds.RescaleIntercept)) == ("CT", 1.0, -1024.0)
+    np.testing.assert_array_equal(stored, ds.pixel_array)
+    np.testing.assert_array_equal(hu, apply_modality_lut(ds.pixel_array, ds))
+    # Air outside the body is below -800 HU, soft tissue around 0-100 HU, bone above 300 HU.
+    assert np.mean(hu < -800) > 0.05 and np.mean((hu > 0) & (hu < 100)) > 0.2 and np.mean(hu > 300) > 0.02
+    with pytest.raises(ValueError, match="units"):
+        qd.ct_slice("HU")
+    from quantkit.data import _pydicom_samples
+
+    failures, tried = doctest.testmod(_pydicom_samples, verbose=False)
+    assert tried >= 2 and failures == 0
+
+
+def test_ct_slice_does_not_import_pydicom_until_called() -> None:
+    code = (
+        "import sys, quantkit.data as d; assert 'pydicom' not in sys.modules; "
+        "d.ct_slice(); assert 'pydicom' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_eeg_shape_rate_and_standardization() -> None:

@@ -9,6 +9,10 @@ Reference values and where they come from:
 * PSNR = 10 log10(data_range**2 / MSE) with data_range = 255 for uint8 (the dtype's max - min, the
   convention of scikit-image's ``peak_signal_noise_ratio``): an error of 1 on every pixel gives MSE 1 and
   PSNR = 20 log10(255) = 48.1308... dB.
+* SSIM: Wang, Bovik, Sheikh and Simoncelli (2004), eq. (13) with C1 = (0.01 L)², C2 = (0.03 L)² and a
+  Gaussian window of sigma 1.5, written out below with scipy's Gaussian filter (truncated at 3.5 sigma:
+  an 11 x 11 window) and the map averaged away from a 5-pixel border, as scikit-image does.
+* Entropy: two equally likely symbols carry 1 bit, eight carry 3 bits (Shannon 1948).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import math
 import numpy as np
 import pytest
 
-from quantkit.metrics import max_abs_error, mse, psnr, snr_db, sqnr_db
+from quantkit.metrics import entropy_bits, max_abs_error, mse, psnr, snr_db, sqnr_db, ssim
 
 SHAPES = [(1000,), (10, 100), (5, 8, 25)]
 
@@ -223,3 +227,67 @@ def test_rms_dbfs_of_full_scale_sine_square_and_silence():
         rms_dbfs([])
     with pytest.raises(TypeError):
         rms_dbfs(["a"])
+
+
+# --- ssim and entropy -----------------------------------------------------------------------------
+
+
+def _ssim_wang(x: np.ndarray, y: np.ndarray, data_range: float) -> float:
+    """Wang et al. (2004), eq. (13), with a Gaussian window (sigma 1.5) and population statistics."""
+    from scipy.ndimage import gaussian_filter
+
+    def g(a: np.ndarray) -> np.ndarray:
+        return gaussian_filter(a, 1.5, truncate=3.5, mode="reflect")
+
+    x, y = x.astype(np.float64), y.astype(np.float64)
+    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+    mx, my = g(x), g(y)
+    vx, vy, cxy = g(x * x) - mx**2, g(y * y) - my**2, g(x * y) - mx * my
+    s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx**2 + my**2 + c1) * (vx + vy + c2))
+    return float(s[5:-5, 5:-5].mean())
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float64])
+def test_ssim_is_the_formula_of_wang_et_al(dtype):
+    rng = np.random.default_rng(7)
+    ref = rng.integers(0, 256, (48, 40)).astype(dtype)
+    noisy = np.clip(ref + rng.normal(0, 20, ref.shape), 0, 255).astype(dtype)
+    got = ssim(ref, noisy, data_range=255.0)
+    assert got == pytest.approx(_ssim_wang(ref, noisy, 255.0), abs=1e-9)
+    assert ssim(ref, ref, data_range=255.0) == pytest.approx(1.0, abs=1e-12)
+    assert ssim(noisy, ref, data_range=255.0) == pytest.approx(got, abs=1e-12)  # symmetric
+
+
+def test_ssim_sees_structure_that_psnr_misses():
+    """A brightness shift and white noise of the same MSE: same PSNR, very different SSIM."""
+    y, x = np.mgrid[0:64, 0:64]
+    ref = (128 + 60 * np.sin(x / 5.0) * np.cos(y / 7.0)).astype(np.uint8)
+    shifted = (ref.astype(int) + 10).astype(np.uint8)  # MSE exactly 100 (no clipping: max is 188)
+    rng = np.random.default_rng(8)
+    noisy = np.clip(np.round(ref + rng.choice([-10, 10], ref.shape)), 0, 255).astype(np.uint8)
+    assert mse(ref, shifted) == mse(ref, noisy) == 100.0
+    assert psnr(ref, shifted) == psnr(ref, noisy)
+    assert ssim(ref, shifted) > 0.95 > 0.8 > ssim(ref, noisy)
+
+
+def test_ssim_rgb_and_errors():
+    rng = np.random.default_rng(9)
+    rgb = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    other = rgb.copy()
+    other[..., 0] = 255 - other[..., 0]
+    per_channel = [ssim(rgb[..., c], other[..., c]) for c in range(3)]
+    assert ssim(rgb, other) == pytest.approx(np.mean(per_channel), abs=1e-12)
+    with pytest.raises(ValueError, match="data_range"):
+        ssim(np.zeros((8, 8)), np.zeros((8, 8)))
+    with pytest.raises(ValueError, match="at least 7 x 7"):
+        ssim(np.zeros((5, 5), np.uint8), np.zeros((5, 5), np.uint8))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64, np.int16])
+def test_entropy_bits(dtype):
+    assert entropy_bits(np.array([0, 0, 1, 1], dtype=dtype)) == 1.0
+    assert entropy_bits(np.arange(8, dtype=dtype).reshape(2, 4)) == pytest.approx(3.0, abs=1e-12)
+    assert entropy_bits(np.full(5, 3, dtype=dtype)) == 0.0
+    assert entropy_bits([0, 0, 0, 1]) == pytest.approx(-(0.75 * math.log2(0.75) + 0.25 * math.log2(0.25)))
+    with pytest.raises(ValueError, match="empty"):
+        entropy_bits([])

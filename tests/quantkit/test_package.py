@@ -29,16 +29,9 @@ def _graded_names() -> set[str]:
 # none of them.
 GRADED_NAMES = _graded_names()
 FORBIDDEN_FRAGMENTS = (
-    "dither",
-    "lloyd",
-    "compand",
-    "mu_law",
-    "a_law",
-    "noise_shap",
-    "error_diffusion",
-    "kmeans",
-    "ulaw_encode",
-)
+    "dither", "lloyd", "compand", "mu_law", "a_law", "noise_shap", "error_diffusion", "kmeans", "floyd",
+    "quality_scaling", "quant_table", "bayer", "ulaw_encode",
+)  # fmt: skip
 
 
 def _looks_graded(name: str) -> bool:

@@ -341,3 +341,75 @@ def test_transfer_curve_passes_a_copy_to_the_quantizer():
     _fig, axes = plots.transfer_curve(clips_in_place, 2, -1.0, 1.0)
     x = axes[0].get_lines()[1].get_xdata()
     assert x.min() < -1.0 and x.max() > 1.0
+
+
+# --- image helpers of notebook 03 -----------------------------------------------------------------
+
+
+def test_image_grid_crop_and_ssim():
+    """A crop adds a zoom row (the crop's pixels), a rectangle marks it; SSIM joins the PSNR."""
+    from matplotlib.patches import Rectangle
+
+    from quantkit.metrics import ssim
+
+    rng = np.random.default_rng(3)
+    ref = rng.integers(0, 256, (40, 48), dtype=np.uint8)
+    other = np.clip(ref.astype(int) + 5, 0, 255).astype(np.uint8)
+    _fig, axes = plots.image_grid(
+        [ref, other], titles=["a", "b"], reference=ref, ssim=True, crop=(4, 8, 16, 20)
+    )
+    assert axes.shape == (2, 2)
+    assert axes[0, 1].get_title() == f"b\nPSNR {psnr(ref, other):.1f} dB, SSIM {ssim(ref, other):.3f}"
+    np.testing.assert_array_equal(axes[1, 1].images[0].get_array(), other[4:20, 8:28])
+    (box,) = [p for p in axes[0, 0].patches if isinstance(p, Rectangle)]
+    assert (box.get_x(), box.get_y(), box.get_width(), box.get_height()) == (7.5, 3.5, 20, 16)
+    assert axes[0, 0].images[0].get_clim() == (0.0, 255.0)  # uint8 on the fixed 0..255 scale
+    with pytest.raises(ValueError, match="does not fit"):
+        plots.image_grid([ref], crop=(30, 0, 16, 16))
+
+
+def test_error_image_is_signed_and_symmetric():
+    ref = np.full((4, 5), 100, np.uint8)
+    test = ref.copy()
+    test[0, 0], test[1, 1] = 90, 103  # uint8 differences must not wrap
+    _fig, ax = plots.error_image(ref, test)
+    shown = ax.images[0]
+    assert shown.get_array()[0, 0] == -10 and shown.get_array()[1, 1] == 3
+    assert shown.get_clim() == (-10.0, 10.0)
+    assert "RMS" in ax.get_title()
+    with pytest.raises(ValueError, match="same shape"):
+        plots.error_image(ref, test[:, :4])
+
+
+def test_palette_swatches_sorted_by_luma():
+    pal = np.array([[255, 255, 255], [0, 0, 0], [255, 0, 0]], np.uint8)
+    _fig, axes = plots.palette_swatches([pal, pal[:2]], titles=["three", "two"])
+    assert len(axes) == 2 and axes[0].get_title(loc="left") == "three"
+    shown = axes[0].images[0].get_array()
+    np.testing.assert_allclose(shown[0], [[0, 0, 0], [1, 0, 0], [1, 1, 1]])
+    _fig, axes = plots.palette_swatches(pal, sort=False)
+    np.testing.assert_allclose(axes[0].images[0].get_array()[0, 0], [1, 1, 1])
+    with pytest.raises(ValueError, match=r"\(k, 3\)"):
+        plots.palette_swatches([np.zeros((3, 4))])
+
+
+def test_table_heatmap_writes_every_entry():
+    from quantkit.images import ANNEX_K_LUMINANCE
+
+    _fig, ax = plots.table_heatmap(ANNEX_K_LUMINANCE, title="Annex K")
+    assert ax.get_title() == "Annex K" and len(ax.texts) == 64
+    assert ax.texts[0].get_text() == "16" and ax.texts[63].get_text() == "99"
+    with pytest.raises(ValueError, match="2-D"):
+        plots.table_heatmap(np.zeros(8))
+
+
+def test_radial_spectra_one_curve_per_error():
+    rng = np.random.default_rng(4)
+    white = rng.normal(0, 1, (64, 64))
+    _fig, ax = plots.radial_spectra({"white": white, "high-pass": np.diff(white, axis=1)[:, :63]})
+    lines = [line for line in ax.get_lines() if line.get_label() in ("white", "high-pass")]
+    assert len(lines) == 2
+    high = lines[1].get_ydata()
+    assert high[-1] > 10 * high[0]  # a difference is a high-pass filter
+    with pytest.raises(ValueError, match="empty"):
+        plots.radial_spectra({})
