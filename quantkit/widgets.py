@@ -25,8 +25,7 @@ the student's function is timed separately (``student_seconds``). Sliders update
 the student's function is fast; once a call takes longer than :data:`SLOW_CALL` seconds, they update
 on release instead, and the readout says "computing…" while a call runs.
 
-Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb,
-notebooks/03_images.ipynb
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb, notebooks/03_images.ipynb
 """
 
 from __future__ import annotations
