@@ -9,7 +9,10 @@ Submodules, by concept (each imported on first use, so ``import quantkit`` stays
 - ``quantkit.images``: image plumbing: grey conversion, 8x8 blocks and their DCT, Pillow's JPEG and palettes.
 - ``quantkit.plots``: figures in one consistent style.
 - ``quantkit.widgets``: interactive explorers that run the student's own functions.
-- ``quantkit.audio``: playback and WAV files.
+- ``quantkit.audio``: playback that plays exactly the samples it is given, WAV files, A/B tables.
+- ``quantkit.codecs``: real codecs round trip (MP3 through LAME and miniaudio) and the G.711 decoder.
+- ``quantkit.transforms``: the MDCT and its inverse (sine window, 50 % overlap, TDAC).
+- ``quantkit.psychoacoustics``: Bark bands, the threshold in quiet and a documented toy masking model.
 - ``quantkit.nn``: a pure-numpy forward pass for the digits MLP.
 - ``quantkit.checks``: public self-checks with hints for known mistakes.
 
@@ -30,10 +33,38 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["audio", "checks", "data", "densities", "images", "metrics", "nn", "plots", "signals", "widgets"]
+__all__ = [
+    "audio",
+    "checks",
+    "codecs",
+    "data",
+    "densities",
+    "images",
+    "metrics",
+    "nn",
+    "plots",
+    "psychoacoustics",
+    "signals",
+    "transforms",
+    "widgets",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from quantkit import audio, checks, data, densities, images, metrics, nn, plots, signals, widgets
+    from quantkit import (
+        audio,
+        checks,
+        codecs,
+        data,
+        densities,
+        images,
+        metrics,
+        nn,
+        plots,
+        psychoacoustics,
+        signals,
+        transforms,
+        widgets,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -1,39 +1,48 @@
 """Audio in the notebook and on disk: honest playback, and WAV files Audacity can open.
 
 Audio here is float samples in ``[-1, 1]``: a 1-D array for mono, or shape ``(n, 2)`` for stereo (one
-row per frame, one column per channel). Nothing is rescaled behind your back: :func:`play` refuses to
-normalise, so a quiet or coarsely quantized signal sounds exactly as quiet or as coarse as it is.
+row per frame, one column per channel). Nothing is rescaled or requantized behind your back:
 
-WAV files: :func:`save_wav` writes 16-bit or 24-bit PCM (through the standard library's ``wave``
-module) or 32-bit IEEE float (format tag 3, written here); :func:`load_wav` reads those and 8/32-bit
-PCM, 64-bit float and WAVE_FORMAT_EXTENSIBLE files (what sox and many editors write).
+* :func:`play` builds the WAV file the browser plays *itself* and never normalises. A signal that
+  already lies on the 16-bit grid (every sample ``k / 32768`` for an integer ``k`` in
+  ``[-32768, 32767]``) is played as 16-bit PCM with exactly those codes ``k``; one on the 24-bit grid
+  as 24-bit PCM with its codes; anything else as 32-bit IEEE float. (``IPython.display.Audio`` given
+  floats would scale them by 32767 and truncate toward zero: an undithered requantization of its own
+  at 1 LSB, which would spoil every 16-bit dither and noise-shaping comparison.)
+* :func:`save_wav` / :func:`load_wav` write and read WAV files through libsndfile (the ``soundfile``
+  package, which bundles it): 16-bit and 24-bit PCM and 32-bit float out; 8/16/24/32-bit PCM and
+  32/64-bit float in, plain or WAVE_FORMAT_EXTENSIBLE.
+* :func:`listening_table` lays out several clips side by side for an A/B comparison.
 
 Scaling convention, the one used by libsndfile, sox and Audacity: a ``B``-bit PCM integer ``k`` means
 ``k / 2**(B-1)``, so ``-1.0`` is the most negative code and the largest positive code is
-``1 - 2**-(B-1)``; writing rounds ``x * 2**(B-1)`` to the nearest integer (ties to even, as
-libsndfile's ``lrint`` does) and maps ``+1.0`` onto the largest code.
+``1 - 2**-(B-1)``. Writing computes the codes here (not in libsndfile): ``round(x * 2**(B-1))``
+with ties to even (as libsndfile's ``lrint`` does), ``+1.0`` mapped onto the largest code, and hands
+libsndfile integers, so the file holds exactly those codes.
+
+Used in: notebooks/02_audio.ipynb
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import math
 import os
-import struct
-import wave
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["load_wav", "play", "save_wav", "wav_bytes"]
+__all__ = ["listening_table", "load_wav", "play", "playback_subtype", "save_wav", "wav_bytes"]
 
 Subtype = Literal["PCM_16", "PCM_24", "FLOAT"]
 _SUBTYPES: dict[str, int] = {"PCM_16": 16, "PCM_24": 24, "FLOAT": 32}
-
-_WAVE_FORMAT_PCM = 0x0001
-_WAVE_FORMAT_IEEE_FLOAT = 0x0003
-_WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+#: libsndfile subtypes :func:`load_wav` reads (others, e.g. ULAW or ADPCM, are refused).
+_READABLE = {"PCM_U8", "PCM_S8", "PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE"}
 
 
 def _check_rate(rate: Any) -> int:
@@ -72,11 +81,68 @@ def _check_audio(x: ArrayLike) -> np.ndarray:
     return out
 
 
-def play(x: ArrayLike, rate: int) -> Any:
-    """Play audio in the notebook exactly as it is (no normalisation).
+def _pcm_codes(data: np.ndarray, bits: int) -> np.ndarray:
+    """Codes ``round(x * 2**(bits-1))`` (ties to even), +1.0 onto the largest code, as int64."""
+    scale = float(2 ** (bits - 1))
+    return np.clip(np.rint(data * scale), -scale, scale - 1).astype(np.int64)
 
-    A wrapper around ``IPython.display.Audio(x, rate=rate, normalize=False)``: IPython would otherwise
-    scale every clip to full volume, hiding how quiet a signal is or how loud its quantization noise is.
+
+def _on_grid(data: np.ndarray, bits: int) -> bool:
+    """True when every sample is exactly ``k / 2**(bits-1)`` with ``k`` a valid ``bits``-bit code."""
+    scale = float(2 ** (bits - 1))
+    scaled = data * scale  # exact: a power-of-two scaling of float64
+    return bool(np.all(scaled == np.rint(scaled)) and np.all(scaled <= scale - 1))
+
+
+def playback_subtype(x: ArrayLike) -> Subtype:
+    """The WAV encoding :func:`play` uses for ``x``: the coarsest that holds every sample exactly.
+
+    Parameters
+    ----------
+    x : array_like
+        Samples in ``[-1, 1]``: 1-D for mono, shape ``(n, 2)`` for stereo.
+
+    Returns
+    -------
+    {"PCM_16", "PCM_24", "FLOAT"}
+        ``"PCM_16"`` when every sample is ``k / 32768`` with ``k`` an integer in ``[-32768, 32767]``
+        (so any signal requantized to 16 bits or fewer), else ``"PCM_24"`` when every sample is on the
+        24-bit grid, else ``"FLOAT"`` (32-bit IEEE float; ``+1.0`` itself is not a PCM code and lands
+        here).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> playback_subtype(np.array([0.0, 0.5, -1.0]))
+    'PCM_16'
+    >>> playback_subtype(np.array([0.0, 2.0**-20]))
+    'PCM_24'
+    >>> playback_subtype(np.array([0.1, 1.0]))
+    'FLOAT'
+    """
+    data = _check_audio(x)
+    if _on_grid(data, 16):
+        return "PCM_16"
+    if _on_grid(data, 24):
+        return "PCM_24"
+    return "FLOAT"
+
+
+def _encode(data: np.ndarray, rate: int, subtype: str, target: Any) -> None:
+    """Write validated float64 ``data`` to ``target`` (a path or a binary file) as WAV ``subtype``."""
+    import soundfile
+
+    if subtype == "FLOAT":
+        frames: np.ndarray = data.astype(np.float32)
+    elif subtype == "PCM_16":
+        frames = _pcm_codes(data, 16).astype(np.int16)
+    else:  # PCM_24: libsndfile takes the top 24 bits of an int32, exact when the low byte is zero
+        frames = (_pcm_codes(data, 24) << 8).astype(np.int32)
+    soundfile.write(target, frames, rate, subtype=subtype, format="WAV")
+
+
+def wav_bytes(x: ArrayLike, rate: int, subtype: Subtype | Literal["auto"] = "auto") -> bytes:
+    """The bytes of a WAV file holding ``x``: what :func:`play` hands to the browser.
 
     Parameters
     ----------
@@ -84,64 +150,132 @@ def play(x: ArrayLike, rate: int) -> Any:
         Samples in ``[-1, 1]``: 1-D for mono, shape ``(n, 2)`` for stereo.
     rate : int
         Sample rate in Hz, a positive whole number.
+    subtype : {"auto", "PCM_16", "PCM_24", "FLOAT"}, default "auto"
+        ``"auto"``: :func:`playback_subtype` (exact codes when ``x`` is on a 16- or 24-bit grid,
+        float otherwise). A PCM subtype rounds ``x * 2**(B-1)`` to the nearest code (ties to even).
+
+    Returns
+    -------
+    bytes
+        A complete RIFF/WAVE file (written by libsndfile).
+
+    Raises
+    ------
+    ValueError
+        For audio outside ``[-1, 1]``, empty, NaN/inf, of a shape other than 1-D or ``(n, 2)``, a bad
+        rate or an unknown subtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> data = wav_bytes(np.array([0.0, 0.5, -0.25]), 8000)
+    >>> data[:4], data[8:12], len(data)
+    (b'RIFF', b'WAVE', 50)
+    """
+    data = _check_audio(x)
+    rate = _check_rate(rate)
+    if subtype == "auto":
+        subtype = playback_subtype(data)
+    if subtype not in _SUBTYPES:
+        raise ValueError(f"subtype must be 'auto' or one of {sorted(_SUBTYPES)}, got {subtype!r}")
+    buf = io.BytesIO()
+    _encode(data, rate, subtype, buf)
+    return buf.getvalue()
+
+
+def play(x: ArrayLike, rate: int, subtype: Subtype | Literal["auto"] = "auto") -> Any:
+    """Play audio in the notebook exactly as it is: no normalisation, no requantization.
+
+    The WAV file is built here (:func:`wav_bytes`) and given to ``IPython.display.Audio`` as bytes.
+    A signal on the 16-bit grid plays as 16-bit PCM with exactly its codes, so a 16-bit dithered or
+    noise-shaped result is heard as computed; a signal on no PCM grid plays as 32-bit float.
+
+    Parameters
+    ----------
+    x : array_like
+        Samples in ``[-1, 1]``: 1-D for mono, shape ``(n, 2)`` for stereo.
+    rate : int
+        Sample rate in Hz, a positive whole number.
+    subtype : {"auto", "PCM_16", "PCM_24", "FLOAT"}, default "auto"
+        The WAV encoding; ``"auto"`` picks the coarsest that holds every sample exactly
+        (:func:`playback_subtype`).
 
     Returns
     -------
     IPython.display.Audio
-        Shows a player when it is the last expression of a cell (or passed to ``display``).
+        Shows a player when it is the last expression of a cell (or passed to ``display``). Its
+        ``data`` attribute holds the WAV bytes.
 
     Raises
     ------
     ValueError
         If ``|x|`` exceeds 1 (the message gives the peak and how to fix it), ``x`` is empty, contains
-        NaN/inf, is not 1-D or ``(n, 2)``, or ``rate`` is not a positive whole number.
+        NaN/inf, is not 1-D or ``(n, 2)``, ``rate`` is not a positive whole number, or the subtype is
+        unknown.
     TypeError
         If ``x`` is not numeric or ``rate`` is not a number.
 
-    Used in: notebooks/05_optimal_quantization.ipynb
+    Notes
+    -----
+    What reaches your ears also passes through the browser and the operating system's mixer, which
+    may resample or requantize (usually to 24-bit or float) with a volume control in between: keep
+    the system volume fixed while you compare clips.
     """
     from IPython.display import Audio
 
-    data = _check_audio(x)
-    rate = _check_rate(rate)
-    # IPython wants multi-channel audio as (channels, samples).
-    return Audio(data.T if data.ndim == 2 else data, rate=rate, normalize=False)
+    return Audio(data=wav_bytes(x, rate, subtype), autoplay=False)
 
 
-def _pcm_bytes(data: np.ndarray, bits: int) -> bytes:
-    """Float frames in [-1, 1] to interleaved little-endian PCM bytes of ``bits`` (16 or 24)."""
-    scale = float(2 ** (bits - 1))
-    ints = np.clip(np.rint(data * scale), -scale, scale - 1).astype("<i4")
-    if bits == 16:
-        return ints.astype("<i2").tobytes()
-    # 24-bit: keep the three low bytes of each little-endian int32.
-    return np.ascontiguousarray(ints).view(np.uint8).reshape(-1, 4)[:, :3].tobytes()
+def listening_table(
+    clips: Mapping[str, tuple[ArrayLike, int]] | Iterable[tuple[str, ArrayLike, int]],
+    notes: Mapping[str, str] | None = None,
+) -> Any:
+    """Several clips in one table, a player per row, for listening A/B comparisons.
 
+    Parameters
+    ----------
+    clips : mapping or iterable
+        ``{label: (x, rate)}`` or ``[(label, x, rate), ...]``; each ``x`` in ``[-1, 1]`` (1-D or
+        ``(n, 2)``), encoded as by :func:`play` (exact PCM codes when on a grid).
+    notes : mapping of str to str, optional
+        A comment per label, shown in a third column.
 
-def _write_float_wav(path: Path, data: np.ndarray, rate: int) -> None:
-    """Write 32-bit IEEE float WAV (format tag 3) with the ``fact`` chunk non-PCM files must carry."""
-    channels = 1 if data.ndim == 1 else data.shape[1]
-    frames = data.shape[0]
-    payload = data.astype("<f4").tobytes()
-    block_align = 4 * channels
-    fmt = struct.pack(
-        "<HHIIHHH", _WAVE_FORMAT_IEEE_FLOAT, channels, rate, rate * block_align, block_align, 32, 0
-    )
-    fact = struct.pack("<I", frames)
-    body = (
-        b"WAVE"
-        + b"fmt "
-        + struct.pack("<I", len(fmt))
-        + fmt
-        + b"fact"
-        + struct.pack("<I", len(fact))
-        + fact
-        + b"data"
-        + struct.pack("<I", len(payload))
-        + payload
-        + (b"\x00" if len(payload) % 2 else b"")
-    )
-    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    Returns
+    -------
+    IPython.display.HTML
+        The table (display it, or make it a cell's last expression).
+
+    Raises
+    ------
+    ValueError
+        As :func:`play`, naming the clip; also for an empty list of clips.
+
+    Used in: notebooks/02_audio.ipynb
+    """
+    from IPython.display import HTML
+
+    rows: Sequence[tuple[str, ArrayLike, int]]
+    if isinstance(clips, Mapping):
+        rows = [(label, x, rate) for label, (x, rate) in clips.items()]
+    else:
+        rows = list(clips)
+    if not rows:
+        raise ValueError("listening_table needs at least one clip")
+    notes = dict(notes or {})
+    cells = []
+    for label, x, rate in rows:
+        try:
+            data = wav_bytes(x, rate)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"clip {label!r}: {exc}") from None
+        src = "data:audio/wav;base64," + base64.b64encode(data).decode("ascii")
+        note = html.escape(notes.get(label, ""))
+        cells.append(
+            f"<tr><td style='text-align:left'>{html.escape(str(label))}</td>"
+            f"<td><audio controls preload='none' src='{src}'></audio></td>"
+            f"<td style='text-align:left'>{note}</td></tr>"
+        )
+    return HTML("<table class='qk-listening'>" + "".join(cells) + "</table>")
 
 
 def save_wav(path: str | os.PathLike[str], x: ArrayLike, rate: int, subtype: Subtype = "PCM_16") -> Path:
@@ -157,8 +291,9 @@ def save_wav(path: str | os.PathLike[str], x: ArrayLike, rate: int, subtype: Sub
         Sample rate in Hz, a positive whole number.
     subtype : {"PCM_16", "PCM_24", "FLOAT"}, default "PCM_16"
         ``PCM_16`` / ``PCM_24``: integers, ``round(x * 2**(B-1))`` (ties to even) with ``+1.0`` mapped
-        to the largest code (written with the standard library ``wave`` module). ``FLOAT``: 32-bit IEEE float
-        (float64 input is rounded to float32).
+        to the largest code, computed here and written by libsndfile as given. A signal you
+        requantized to ``B <= 16`` bits is therefore stored exactly by ``PCM_16``. ``FLOAT``: 32-bit
+        IEEE float (float64 input is rounded to float32).
 
     Returns
     -------
@@ -176,28 +311,8 @@ def save_wav(path: str | os.PathLike[str], x: ArrayLike, rate: int, subtype: Sub
     data = _check_audio(x)
     rate = _check_rate(rate)
     path = Path(path)
-    if subtype == "FLOAT":
-        _write_float_wav(path, data, rate)
-        return path
-    bits = _SUBTYPES[subtype]
-    with wave.open(str(path), "wb") as wav:
-        wav.setnchannels(1 if data.ndim == 1 else data.shape[1])
-        wav.setsampwidth(bits // 8)
-        wav.setframerate(rate)
-        wav.writeframes(_pcm_bytes(data, bits))
+    _encode(data, rate, subtype, str(path))
     return path
-
-
-def _parse_fmt(chunk: bytes, path: Path) -> tuple[int, int, int, int, int]:
-    """Return (format tag, channels, rate, block align, bits) from a ``fmt `` chunk."""
-    if len(chunk) < 16:
-        raise ValueError(f"{path}: the WAV 'fmt ' chunk is too short ({len(chunk)} bytes)")
-    tag, channels, rate, _, block_align, bits = struct.unpack("<HHIIHH", chunk[:16])
-    if tag == _WAVE_FORMAT_EXTENSIBLE:
-        if len(chunk) < 40:
-            raise ValueError(f"{path}: WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk is too short")
-        tag = struct.unpack("<H", chunk[24:26])[0]  # the first two bytes of the sub-format GUID
-    return tag, channels, rate, block_align, bits
 
 
 def load_wav(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
@@ -207,113 +322,46 @@ def load_wav(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
     ----------
     path : str or path-like
         A PCM (8, 16, 24 or 32-bit integer) or IEEE float (32 or 64-bit) WAV file, plain or
-        WAVE_FORMAT_EXTENSIBLE.
+        WAVE_FORMAT_EXTENSIBLE (read by libsndfile).
 
     Returns
     -------
     x : numpy.ndarray
         float64 samples: shape ``(n,)`` for mono, ``(n, channels)`` otherwise. PCM codes ``k`` become
-        ``k / 2**(B-1)`` (8-bit files are unsigned: ``(k - 128) / 128``), so they lie in ``[-1, 1)``;
-        float files are returned as stored (normally within ``[-1, 1]``).
+        exactly ``k / 2**(B-1)`` (8-bit files are unsigned: ``(k - 128) / 128``), so they lie in
+        ``[-1, 1)``; float files are returned as stored (normally within ``[-1, 1]``).
     rate : int
         Sample rate in Hz.
 
     Raises
     ------
     ValueError
-        If the file is not a RIFF/WAVE file, or uses an encoding other than the above (the message
-        names it).
+        If the file is not a WAV file libsndfile can open, or uses an encoding other than the above
+        (the message names it).
     FileNotFoundError
         If there is no such file.
     """
+    import soundfile
+
     path = Path(path)
-    raw = path.read_bytes()
-    if len(raw) < 12 or raw[:4] != b"RIFF" or raw[8:12] != b"WAVE":
-        raise ValueError(f"{path} is not a WAV file (no RIFF/WAVE header)")
-    fmt: tuple[int, int, int, int, int] | None = None
-    data: bytes | None = None
-    pos = 12
-    while pos + 8 <= len(raw):
-        cid = raw[pos : pos + 4]
-        size = struct.unpack("<I", raw[pos + 4 : pos + 8])[0]
-        body = raw[pos + 8 : pos + 8 + size]  # a truncated last chunk keeps what is there
-        if cid == b"fmt ":
-            fmt = _parse_fmt(body, path)
-        elif cid == b"data":
-            data = body
-        pos += 8 + size + (size % 2)
-    if fmt is None or data is None:
-        missing = " and ".join(repr(n) for n, v in (("fmt ", fmt), ("data", data)) if v is None)
-        raise ValueError(f"{path}: a WAV file needs a 'fmt ' and a 'data' chunk; {missing} is missing")
-    tag, channels, rate, block_align, bits = fmt
-    if channels < 1 or block_align != channels * ((bits + 7) // 8):
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        info = soundfile.info(str(path))
+    except (RuntimeError, soundfile.LibsndfileError) as exc:
+        raise ValueError(f"{path} is not a WAV file libsndfile can read ({exc})") from None
+    if info.format not in ("WAV", "WAVEX"):
+        raise ValueError(f"{path} is not a WAV file (libsndfile reads it as {info.format_info})")
+    if info.subtype not in _READABLE:
         raise ValueError(
-            f"{path}: inconsistent WAV header ({channels} channels, {bits} bits, block {block_align})"
-        )
-    usable = len(data) - len(data) % block_align
-    buf = data[:usable]
-    if tag == _WAVE_FORMAT_PCM and bits == 8:
-        x = (np.frombuffer(buf, dtype=np.uint8).astype(np.float64) - 128.0) / 128.0
-    elif tag == _WAVE_FORMAT_PCM and bits == 16:
-        x = np.frombuffer(buf, dtype="<i2").astype(np.float64) / 2.0**15
-    elif tag == _WAVE_FORMAT_PCM and bits == 24:
-        b = np.frombuffer(buf, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
-        ints = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
-        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)  # sign-extend
-        x = ints.astype(np.float64) / 2.0**23
-    elif tag == _WAVE_FORMAT_PCM and bits == 32:
-        x = np.frombuffer(buf, dtype="<i4").astype(np.float64) / 2.0**31
-    elif tag == _WAVE_FORMAT_IEEE_FLOAT and bits in (32, 64):
-        x = np.frombuffer(buf, dtype="<f4" if bits == 32 else "<f8").astype(np.float64)
-    else:
-        kind = {1: "PCM", 3: "IEEE float"}.get(tag, f"format tag {tag:#06x}")
-        raise ValueError(
-            f"{path}: unsupported WAV encoding ({kind}, {bits} bits); "
+            f"{path}: unsupported WAV encoding ({info.subtype_info}); "
             "supported: PCM 8/16/24/32-bit and IEEE float 32/64-bit"
         )
-    if channels > 1:
-        x = x.reshape(-1, channels)
-    return x, int(rate)
-
-
-def wav_bytes(x: ArrayLike, rate: int) -> bytes:
-    """The bytes of a 16-bit PCM WAV file holding ``x``, for players that take a file's content.
-
-    ``ipywidgets.Audio(value=wav_bytes(x, rate), format="wav")`` is a player whose sound can be
-    replaced without re-displaying it (the explorers use it). The samples are written as
-    :func:`save_wav` writes ``PCM_16``: ``round(x * 32768)`` (ties to even), ``+1.0`` on the largest code.
-
-    Parameters
-    ----------
-    x : array_like
-        Samples in ``[-1, 1]``: 1-D for mono, shape ``(n, 2)`` for stereo.
-    rate : int
-        Sample rate in Hz, a positive whole number.
-
-    Returns
-    -------
-    bytes
-        A complete RIFF/WAVE file (44-byte header, then the samples).
-
-    Raises
-    ------
-    ValueError
-        As :func:`play`: audio outside ``[-1, 1]``, empty, NaN/inf, a bad shape or rate.
-
-    Examples
-    --------
-    >>> data = wav_bytes([0.0, 0.5, -0.5], 8000)
-    >>> data[:4], data[8:12], len(data)
-    (b'RIFF', b'WAVE', 50)
-    """
-    import io
-
-    data = _check_audio(x)
-    rate = _check_rate(rate)
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as wav:
-        wav.setnchannels(1 if data.ndim == 1 else data.shape[1])
-        wav.setsampwidth(2)
-        wav.setframerate(rate)
-        wav.writeframes(_pcm_bytes(data, 16))
-    return buf.getvalue()
+    if info.subtype in ("FLOAT", "DOUBLE"):
+        x, rate = soundfile.read(str(path), dtype="float64", always_2d=False)
+    else:
+        # libsndfile left-justifies every PCM width in an int32, so code k of B bits arrives as
+        # k * 2**(32 - B): dividing by 2**31 gives k / 2**(B-1) exactly.
+        ints, rate = soundfile.read(str(path), dtype="int32", always_2d=False)
+        x = ints / 2.0**31
+    return np.ascontiguousarray(x, dtype=np.float64), int(rate)

@@ -1,4 +1,4 @@
-"""Error and fidelity metrics: MSE, maximum error, SNR / SQNR, PSNR, SSIM and entropy.
+"""Error and fidelity metrics: MSE, maximum error, SNR / SQNR, PSNR, SSIM, segmental SNR and levels in dB.
 
 Every metric compares a *reference* (the original signal or image) with a *test* version of it (the
 quantized, compressed or reconstructed one). Both must have exactly the same shape (no broadcasting),
@@ -15,8 +15,10 @@ Definitions (with ``e = reference - test`` and sums over every element):
 * ``ssim``: the structural similarity index of Wang et al. (2004), computed by scikit-image
 * ``segmental_snr_db``: the mean of per-frame SNRs (each clipped to [-10, 35] dB) over the frames
   that are not silent, the usual measure for speech coders
+* ``rms_dbfs(x) = 20 log10( sqrt(mean(x**2)) )``: a level relative to full scale 1.0 (one signal, no
+  reference)
 
-Used in: notebooks/01_sampling_quantization.ipynb, notebooks/03_images.ipynb,
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb, notebooks/03_images.ipynb,
     notebooks/05_optimal_quantization.ipynb
 """
 
@@ -27,7 +29,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["max_abs_error", "mse", "psnr", "segmental_snr_db", "snr_db", "sqnr_db", "ssim"]
+__all__ = ["max_abs_error", "mse", "psnr", "rms_dbfs", "segmental_snr_db", "snr_db", "sqnr_db", "ssim"]
 
 
 def _as_numeric(values: ArrayLike, name: str) -> np.ndarray:
@@ -155,7 +157,7 @@ def snr_db(reference: ArrayLike, test: ArrayLike) -> float:
     gives ``10 log10(A**2 / (2 sigma**2))``. Both sums cover the same number of samples, so the ratio
     of sums equals the ratio of mean powers.
 
-    Used in: notebooks/05_optimal_quantization.ipynb
+    Used in: notebooks/02_audio.ipynb, notebooks/05_optimal_quantization.ipynb
     """
     ref, tst = _pair(reference, test)
     signal_energy = float(np.sum(np.square(ref)))
@@ -192,9 +194,46 @@ def sqnr_db(x: ArrayLike, xq: ArrayLike) -> float:
     TypeError
         If the input is not real-numeric.
 
-    Used in: notebooks/01_sampling_quantization.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
     """
     return snr_db(x, xq)
+
+
+def rms_dbfs(x: ArrayLike) -> float:
+    """RMS level in dB relative to full scale: ``20 * log10(sqrt(mean(x**2)))``.
+
+    Full scale is 1.0, so a full-scale square wave reads 0 dB and a full-scale sine
+    ``20 log10(1/sqrt(2)) = -3.01`` dB. (AES17 defines dBFS so that the full-scale *sine* reads 0 dB,
+    which adds 3.01 dB to every value; this course uses the plain RMS ratio above and says so.)
+
+    Parameters
+    ----------
+    x : array_like
+        Samples (any real dtype and shape, at least one value).
+
+    Returns
+    -------
+    float
+        The level in dB; ``-inf`` for an all-zero signal.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is empty or contains NaN/inf.
+    TypeError
+        If ``x`` is not real-numeric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(rms_dbfs(np.sin(2 * np.pi * np.arange(1000) / 100)), 2)
+    -3.01
+
+    Used in: notebooks/02_audio.ipynb
+    """
+    arr = _as_numeric(x, "x")
+    power = float(np.mean(np.square(arr)))
+    return 10.0 * math.log10(power) if power > 0 else -math.inf
 
 
 def psnr(reference: ArrayLike, test: ArrayLike, data_range: float | None = None) -> float:

@@ -9,7 +9,10 @@ Time grids and sampling are the student's job in the notebooks; this module only
 drawing "continuous" curves (:func:`dense_time`) and the two classic reconstructions from samples
 (:func:`zero_order_hold`, :func:`sinc_interpolate`).
 
-Used in: notebooks/01_sampling_quantization.ipynb
+For audio (notebook 02) it also has the power spectral density of a sampled signal (:func:`psd`) and
+the power gain of an error-feedback loop's noise transfer function (:func:`ntf_power`).
+
+Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ __all__ = [
     "chirp_signal",
     "dense_time",
     "magnitude_spectrum",
+    "ntf_power",
+    "psd",
     "signal_from_spec",
     "sinc_interpolate",
     "sine",
@@ -540,6 +545,8 @@ def magnitude_spectrum(
         Bin frequencies in Hz, from 0 to ``fs / 2``.
     mag : numpy.ndarray, shape (N // 2 + 1,)
         Magnitude (linear, or dB when ``db``).
+
+    Used in: notebooks/02_audio.ipynb
     """
     from scipy.signal import get_window
 
@@ -564,3 +571,84 @@ def magnitude_spectrum(
     if db:
         spec = 20.0 * np.log10(np.maximum(spec, 1e-12))
     return freqs, spec
+
+
+def psd(x: ArrayLike, rate: float, nperseg: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """One-sided power spectral density (Welch: Hann window, half overlap, mean of the segments).
+
+    ``scipy.signal.welch`` with ``scaling="density"``: white noise of variance ``sigma**2`` reads
+    ``2 sigma**2 / rate`` per Hz (the one-sided density), and the density integrates over
+    ``[0, rate/2]`` to the signal's power.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Real samples, ``N >= 2``.
+    rate : float
+        Sample rate in Hz.
+    nperseg : int, default 1024
+        Samples per segment (at most ``N``).
+
+    Returns
+    -------
+    freqs : numpy.ndarray
+        ``nperseg // 2 + 1`` frequencies from 0 to ``rate / 2``.
+    density : numpy.ndarray
+        Power per Hz (squared units / Hz).
+
+    Examples
+    --------
+    >>> noise = np.random.default_rng(0).normal(0.0, 0.1, 2**16)
+    >>> f, p = psd(noise, 1000.0)
+    >>> round(float(np.mean(p[1:-1]) * 1000.0 / 2), 3)  # sigma**2 = 0.01
+    0.01
+
+    Used in: notebooks/02_audio.ipynb
+    """
+    from scipy.signal import welch
+
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "biuf" or arr.ndim != 1 or arr.size < 2:
+        raise ValueError(f"x must be a real 1-D array of at least 2 samples, got {arr.dtype} {arr.shape}")
+    fs = _real(rate, "rate", positive=True)
+    seg = int(nperseg)
+    if not 2 <= seg <= arr.size:
+        raise ValueError(f"nperseg must be between 2 and the signal length {arr.size}, got {nperseg}")
+    return welch(arr.astype(np.float64), fs=fs, window="hann", nperseg=seg, scaling="density")
+
+
+def ntf_power(h: ArrayLike, freqs: ArrayLike, rate: float) -> np.ndarray:
+    """``|NTF(f)|**2`` of error feedback with taps ``h``: ``|1 - sum_k h[k] exp(-j 2 pi f (k+1) / rate)|**2``.
+
+    An error-feedback requantizer subtracts ``sum_k h[k] e[n-1-k]`` from its input, so its output
+    error is ``e`` filtered by ``NTF(z) = 1 - sum_k h[k] z**-(k+1)``. ``h = (1,)`` gives
+    ``1 - z**-1`` with ``|NTF|**2 = 4 sin**2(pi f / rate)``; ``h = (2, -1)`` gives ``(1 - z**-1)**2``;
+    ``h = ()`` gives 1 (no shaping).
+
+    Parameters
+    ----------
+    h : array_like
+        Feedback taps, 1-D (possibly empty).
+    freqs : array_like
+        Frequencies in Hz.
+    rate : float
+        Sample rate in Hz.
+
+    Returns
+    -------
+    numpy.ndarray
+        The power gain at each frequency (shape of ``freqs``).
+
+    Examples
+    --------
+    >>> round(float(ntf_power([1.0], 44100 / 6, 44100)), 12)  # the first-order NTF crosses 1 at fs / 6
+    1.0
+
+    Used in: notebooks/02_audio.ipynb
+    """
+    taps = np.asarray(h, dtype=np.float64).ravel()
+    fs = _real(rate, "rate", positive=True)
+    omega = 2 * np.pi * np.asarray(freqs, dtype=np.float64) / fs
+    delays = np.arange(1, taps.size + 1)
+    response = 1.0 - np.sum(taps * np.exp(-1j * np.multiply.outer(omega, delays)), axis=-1)
+    return np.abs(response) ** 2

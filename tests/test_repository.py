@@ -35,14 +35,19 @@ def _pyproject_requirements() -> dict[str, str]:
 
 
 # PyPI name -> conda-forge name, where they differ (https://anaconda.org/conda-forge/playwright-python,
-# https://anaconda.org/conda-forge/python-flatbuffers).
-CONDA_NAMES = {"playwright": "playwright-python", "flatbuffers": "python-flatbuffers"}
+# https://anaconda.org/conda-forge/python-flatbuffers, https://anaconda.org/conda-forge/pysoundfile).
+CONDA_NAMES = {
+    "playwright": "playwright-python",
+    "flatbuffers": "python-flatbuffers",
+    "soundfile": "pysoundfile",
+}
 # Dependencies that conda-forge does not package: environment.yml installs them in its pip section.
-PIP_ONLY = {"ai-edge-litert"}
+PIP_ONLY = {"ai-edge-litert", "lameenc", "miniaudio"}
 
 
 def _environment_requirements() -> dict[str, str]:
-    """PyPI name -> lower bound of the conda dependencies of environment.yml (pip section excluded)."""
+    """PyPI name -> lower bound of environment.yml's dependencies: the conda packages, and the pinned
+    PyPI packages of its pip section (those conda-forge does not have; the editable installs excluded)."""
     pypi_names = {conda: pypi for pypi, conda in CONDA_NAMES.items()}
     found: dict[str, str] = {}
     in_deps = False

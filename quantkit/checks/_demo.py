@@ -66,8 +66,8 @@ def demo(what: str = "this cell's result", *, task: str | None = None) -> Iterat
     ...     requantize([0.1], 8)
     not implemented yet: write `requantize` first to see this figure; the notebook goes on
 
-    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/03_images.ipynb,
-        notebooks/04_nn_weights.ipynb, notebooks/05_optimal_quantization.ipynb
+    Used in: notebooks/01_sampling_quantization.ipynb, notebooks/02_audio.ipynb,
+        notebooks/03_images.ipynb, notebooks/04_nn_weights.ipynb, notebooks/05_optimal_quantization.ipynb
 
     """
     pyplot = sys.modules.get("matplotlib.pyplot")

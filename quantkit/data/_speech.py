@@ -71,7 +71,7 @@ def speech(rate: int = SPEECH_RATE) -> tuple[np.ndarray, int]:
     and released under the project's licence (MIT). espeak-ng itself is GPL-3.0; according to the GNU
     GPL FAQ the output of a GPL program is not covered by the GPL.
 
-    Used in: notebooks/05_optimal_quantization.ipynb
+    Used in: notebooks/02_audio.ipynb, notebooks/05_optimal_quantization.ipynb
     """  # noqa: E501
     if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or int(rate) not in SPEECH_RATES:
         raise ValueError(f"rate must be one of {SPEECH_RATES} Hz, got {rate!r}")

@@ -418,6 +418,8 @@ def spectrogram(
     -------
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
+
+    Used in: notebooks/02_audio.ipynb
     """
     from scipy.signal import spectrogram as _spectrogram
 

@@ -1,10 +1,11 @@
 """End to end in a real browser: the course notebooks as a student meets them in JupyterLab.
 
 For each solution notebook: Run All Cells, no cell shows an error, every explorer widget renders (its
-sliders, readout and figure), and moving a slider with the keyboard changes the readout and the
-figure. For each student notebook: running everything shows the friendly "not implemented yet" lines
-of quantkit (``quantkit.checks._ipython``, ``quantkit.plots._student``), never a traceback. And the
-nbgrader JupyterLab extension is loaded (its Validate button and its menu).
+sliders, readout and figure), moving a slider with the keyboard changes the readout and the figure,
+and every audio player holds audio the browser can decode. For each student notebook: running
+everything shows the friendly "not implemented yet" lines of quantkit (``quantkit.checks._ipython``,
+``quantkit.plots._student``), never a traceback. And the nbgrader JupyterLab extension is loaded (its
+Validate button and its menu).
 
 The fixtures (tests/browser/conftest.py) start one JupyterLab and one Chromium for the module. Only
 waits have timeouts here, generous ones; nothing asserts how long anything took.
@@ -152,6 +153,33 @@ def explorers(page: Any) -> list[Any]:
     return [readouts.nth(i).locator("xpath=..") for i in range(readouts.count())]
 
 
+# Resolves once the element knows its duration (or failed, or 60 s passed): JupyterLab renders audio
+# without loading it, so the check asks for the metadata the way a click on play would.
+_AUDIO_METADATA = """(a) => new Promise((resolve) => {
+  const done = () => resolve({duration: a.duration, error: a.error ? a.error.code : 0,
+                              src: (a.currentSrc || a.src || '').slice(0, 40)});
+  if (a.readyState >= 1 || a.error) return done();
+  a.addEventListener('loadedmetadata', done, {once: true});
+  a.addEventListener('error', done, {once: true});
+  setTimeout(done, 60000);
+  a.preload = 'metadata';
+  a.load();
+})"""
+
+
+def audio_problems(page: Any) -> list[str]:
+    """Every <audio> element of the open notebook that the browser cannot decode (or finds empty)."""
+    elements = page.locator(f"{_ACTIVE} audio")
+    problems = []
+    for i in range(elements.count()):
+        info = elements.nth(i).evaluate(_AUDIO_METADATA)
+        duration = info["duration"]
+        if info["error"] or not (isinstance(duration, (int, float)) and 0 < duration < float("inf")):
+            what = f"error {info['error']}, duration {duration}"
+            problems.append(f"audio element {i + 1} ({info['src']}...): {what}")
+    return problems
+
+
 def save_screenshot(page: Any, folder: Path, name: str) -> Path:
     """A screenshot of the viewport, as a test artifact."""
     path = folder / name
@@ -225,6 +253,9 @@ def test_solution_notebook_runs_and_its_widgets_respond(
         assert plot.screenshot() != before_pixels, f"{label}: the figure looks the same after the move"
         expect(box.locator(".qk-message")).to_be_hidden()
     assert not error_outputs(page), error_outputs(page)
+    # Every player (listening tables, the explorers' result and error) holds audio the browser decodes:
+    # 16/24-bit PCM and 32-bit float WAV.
+    assert not audio_problems(page), f"{notebook}: " + "; ".join(audio_problems(page))
 
     save_screenshot(page, artifacts_dir, f"{slug}.png")
     if os.environ.get("QUANTKIT_UPDATE_SCREENSHOT") == "1":

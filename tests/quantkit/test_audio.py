@@ -2,11 +2,15 @@
 
 Reference facts: a WAV file is a RIFF container with a ``fmt `` chunk (format tag 1 = PCM, 3 = IEEE float,
 0xFFFE = WAVE_FORMAT_EXTENSIBLE) and a ``data`` chunk of little-endian interleaved frames; a B-bit PCM
-code k stands for k / 2**(B-1) (libsndfile / sox convention).
+code k stands for k / 2**(B-1) (libsndfile / sox convention). The bytes quantkit writes (through
+libsndfile) are decoded here independently, with the standard library's ``wave`` module or by hand.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 import shutil
 import struct
 import subprocess
@@ -17,7 +21,7 @@ import numpy as np
 import pytest
 from IPython.display import Audio
 
-from quantkit.audio import load_wav, play, save_wav
+from quantkit.audio import listening_table, load_wav, play, playback_subtype, save_wav, wav_bytes
 
 SOX = shutil.which("sox")
 needs_sox = pytest.mark.skipif(SOX is None, reason="sox is not installed")
@@ -37,6 +41,27 @@ def _codes(bits: int, shape: tuple[int, ...], seed: int) -> np.ndarray:
 # --- play ----------------------------------------------------------------------------------------
 
 
+def _pcm16_codes(data: bytes) -> tuple[np.ndarray, int, int]:
+    """Decode 16-bit PCM WAV bytes with the standard library (independent of libsndfile)."""
+    with wave.open(io.BytesIO(data), "rb") as w:
+        assert w.getsampwidth() == 2
+        codes = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.int64)
+        return codes.reshape(-1, w.getnchannels()).squeeze(), w.getframerate(), w.getnchannels()
+
+
+def _fmt(data: bytes) -> tuple[int, int, int, int]:
+    """(format tag, channels, rate, bits) of the first ``fmt `` chunk, read by hand."""
+    i = data.index(b"fmt ")
+    tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", data[i + 8 : i + 24])
+    return tag, channels, rate, bits
+
+
+def _data_chunk(data: bytes) -> bytes:
+    i = data.index(b"data")
+    size = struct.unpack("<I", data[i + 4 : i + 8])[0]
+    return data[i + 8 : i + 8 + size]
+
+
 def test_play_does_not_normalise_a_quiet_signal(tmp_path):
     """A sine of peak 0.01 stays at 0.01 in the player's WAV (IPython would scale it to 1 by default)."""
     x = 0.01 * np.sin(2 * np.pi * 440 * np.arange(800) / 8000)
@@ -47,7 +72,86 @@ def test_play_does_not_normalise_a_quiet_signal(tmp_path):
     y, rate = load_wav(wav)
     assert rate == 8000
     assert y.shape == x.shape
-    assert np.max(np.abs(y)) == pytest.approx(0.01, abs=2 / 32768)  # 16-bit player, truncating
+    np.testing.assert_array_equal(y, x.astype(np.float32))  # off any PCM grid: played as float32
+
+
+@pytest.mark.parametrize("bits", [1, 4, 8, 12, 16])
+def test_play_sends_exactly_the_students_codes(bits):
+    """A signal requantized to B <= 16 bits (here with TPDF dither) plays as 16-bit PCM holding exactly
+    its codes: k / 2**(B-1) becomes the 16-bit code k * 2**(16-B), no rounding, no truncation."""
+    rng = np.random.default_rng(bits)
+    x = 0.3 * np.sin(2 * np.pi * 997 * np.arange(4000) / 44100)
+    step = 2.0 ** -(bits - 1)
+    tpdf = (rng.uniform(-0.5, 0.5, x.size) + rng.uniform(-0.5, 0.5, x.size)) * step
+    codes = np.clip(np.round((x + tpdf) / step), -(2 ** (bits - 1)), 2 ** (bits - 1) - 1).astype(np.int64)
+    student = codes * step  # what a student's requantize returns
+    audio = play(student, 44100)
+    got, rate, channels = _pcm16_codes(audio.data)
+    assert (rate, channels) == (44100, 1)
+    np.testing.assert_array_equal(got, codes * 2 ** (16 - bits))
+
+
+def test_play_24_bit_grid_keeps_its_codes():
+    """A signal on the 24-bit grid (but not the 16-bit one) plays as 24-bit PCM with its codes."""
+    codes = _codes(24, (3000,), seed=11)
+    codes[1] = 1  # surely not on the 16-bit grid
+    data = wav_bytes(codes / 2.0**23, 48000)
+    assert _fmt(data) == (1, 1, 48000, 24)
+    b = np.frombuffer(_data_chunk(data), np.uint8).reshape(-1, 3).astype(np.int64)
+    got = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+    np.testing.assert_array_equal(np.where(got >= 2**23, got - 2**24, got), codes)
+
+
+def test_play_off_grid_is_32_bit_float_of_the_samples():
+    """Anything else plays as IEEE float: the float32 values of the samples, nothing rounded to a grid."""
+    x = np.linspace(-1.0, 1.0, 1001)  # includes +1.0, which is no PCM code
+    data = play(x, 22050).data
+    assert _fmt(data) == (3, 1, 22050, 32)
+    np.testing.assert_array_equal(np.frombuffer(_data_chunk(data), "<f4"), x.astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    ("x", "subtype"),
+    [
+        (np.array([0.0, -1.0, 32767 / 32768]), "PCM_16"),
+        (np.array([0.25, -0.5]), "PCM_16"),
+        (np.array([2.0**-23, -1.0]), "PCM_24"),
+        (np.array([1.0, 0.0]), "FLOAT"),  # +1.0 would be clipped by any PCM encoding
+        (np.array([2.0**-24]), "FLOAT"),
+        (np.array([[0.5, 0.25], [0.1, 0.0]]), "FLOAT"),
+        (np.array([[0.5, 0.25], [0.125, 0.0]]), "PCM_16"),
+    ],
+)
+def test_playback_subtype_is_the_coarsest_exact_encoding(x, subtype):
+    assert playback_subtype(x) == subtype
+
+
+def test_ipython_alone_would_requantize():
+    """Why play builds its own WAV: IPython scales floats by 32767 and truncates toward zero, so a value
+    on the 16-bit grid comes out one code off (IPython 8.x, ``IPython.lib.display.Audio._make_wav``)."""
+    x = np.array([-3.0, -1.0, 5.0, 100.0]) / 32768
+    ipython_codes, _, _ = _pcm16_codes(Audio(x, rate=8000, normalize=False).data)
+    ours, _, _ = _pcm16_codes(play(x, 8000).data)
+    np.testing.assert_array_equal(ours, [-3, -1, 5, 100])
+    assert not np.array_equal(ipython_codes, ours)
+
+
+def test_listening_table_plays_each_clip_exactly():
+    """One row and one player per clip; each player's data URI holds exactly wav_bytes of the clip."""
+    a = np.round(np.sin(np.arange(100) / 5) * 127) / 128
+    b = np.linspace(-0.5, 0.5, 80)
+    table = listening_table({"8 bits": (a, 8000), "original <b>": (b, 16000)}, notes={"8 bits": "coarse"})
+    sources = re.findall(r"src='data:audio/wav;base64,([^']+)'", table.data)
+    assert [base64.b64decode(s) for s in sources] == [wav_bytes(a, 8000), wav_bytes(b, 16000)]
+    assert table.data.count("<tr>") == 2 and "coarse" in table.data and "&lt;b&gt;" in table.data
+    assert listening_table([("one", a, 8000)]).data.count("<audio") == 1
+
+
+def test_listening_table_names_the_bad_clip():
+    with pytest.raises(ValueError, match=r"clip 'loud'.*peak is"):
+        listening_table({"ok": (np.zeros(10), 8000), "loud": (np.full(10, 2.0), 8000)})
+    with pytest.raises(ValueError, match="at least one clip"):
+        listening_table([])
 
 
 def test_play_stereo_keeps_channels_apart(tmp_path):
@@ -58,7 +162,7 @@ def test_play_stereo_keeps_channels_apart(tmp_path):
     wav.write_bytes(play(x, 8000).data)
     y, _ = load_wav(wav)
     assert y.shape == (400, 2)
-    np.testing.assert_allclose(y, x, atol=2 / 32768)
+    np.testing.assert_array_equal(y, x.astype(np.float32))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int16])
@@ -241,15 +345,25 @@ def test_load_rejects_what_it_cannot_read(tmp_path):
     with pytest.raises(ValueError, match="not a WAV file"):
         load_wav(bad)
     bad.write_bytes(b"RIFF" + struct.pack("<I", 4) + b"WAVE")
-    with pytest.raises(ValueError, match="'fmt ' and 'data' is missing"):
+    with pytest.raises(ValueError, match="not a WAV file"):
         load_wav(bad)
     alaw = struct.pack("<HHIIHH", 6, 1, 8000, 8000, 1, 8)  # format tag 6 = A-law
     body = b"WAVEfmt " + struct.pack("<I", 16) + alaw + b"data" + struct.pack("<I", 2) + b"\0\0"
     bad.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
-    with pytest.raises(ValueError, match="unsupported WAV encoding"):
+    with pytest.raises(ValueError, match=r"unsupported WAV encoding \(A-Law\)"):
         load_wav(bad)
     with pytest.raises(FileNotFoundError):
         load_wav(tmp_path / "missing.wav")
+
+
+def test_load_refuses_other_containers(tmp_path):
+    """A file libsndfile reads but that is no WAV (here AIFF written by libsndfile) is refused by name."""
+    import soundfile
+
+    path = tmp_path / "x.aiff"
+    soundfile.write(str(path), np.zeros(10, np.int16), 8000, format="AIFF")
+    with pytest.raises(ValueError, match=r"not a WAV file.*AIFF"):
+        load_wav(path)
 
 
 # --- cross-checks with sox ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -391,6 +392,25 @@ def test_grading_mode_reports_but_never_raises(check: Checker, capsys: pytest.Ca
     assert "q2: public case `q2_outside` failed" in out
     assert "q4 also needs `from_index`" in out
     assert "check expects the function itself" in out
+
+
+def test_grading_mode_silences_warnings_of_the_students_code(
+    check: Checker, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nbgrader scores a test cell with stderr output as 0: under the grader a warning stays quiet."""
+
+    def double(x):
+        warnings.warn("divide by zero encountered in log", RuntimeWarning, stacklevel=1)
+        return _good()["double"](x)
+
+    monkeypatch.setenv("QUANTKIT_GRADING", "1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning that escaped would raise here
+        check("q1", double)
+    assert "q1: all" in capsys.readouterr().out
+    monkeypatch.setenv("QUANTKIT_GRADING", "0")
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        check("q1", double)  # a student working in the notebook still sees it
 
 
 def test_grading_mode_only_when_set_to_1(check: Checker, monkeypatch: pytest.MonkeyPatch) -> None:

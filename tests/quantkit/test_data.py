@@ -213,6 +213,26 @@ def test_music_format_and_fade(rate: int) -> None:
     assert tail > 0
 
 
+def test_music_has_high_frequencies_during_the_arpeggios_and_none_in_the_fade() -> None:
+    """At 44.1 kHz the plucks' attacks and the hi-hat put energy above 11 kHz (and above 16 kHz) into every
+    quarter second of the arpeggios, so that an MP3's low-pass can be seen against it; the strings lose
+    their high harmonics within milliseconds, so the ringing chord of the fade has almost none."""
+    rate = 44100
+    x, _ = qd.music(rate)
+    quarter = rate // 4
+
+    def share_above(segment: np.ndarray, f_cut: float) -> float:
+        spectrum = np.abs(np.fft.rfft(segment)) ** 2
+        f = np.fft.rfftfreq(segment.size, 1 / rate)
+        return float(10 * np.log10(spectrum[f > f_cut].sum() / spectrum.sum()))
+
+    for k in range(24):  # 0 .. 6 s
+        segment = x[k * quarter : (k + 1) * quarter]
+        assert share_above(segment, 11025) > -30
+        assert share_above(segment, 16000) > -40
+    assert share_above(x[round(7 * rate) :], 11025) < -60
+
+
 def test_music_default_rate() -> None:
     assert qd.music()[1] == 22050
 

@@ -275,6 +275,22 @@ def test_metrics_docstring_examples_run():
 
     failures, tried = doctest.testmod(metrics, verbose=False)
     assert tried >= 1 and failures == 0
+# --- rms_dbfs ---------------------------------------------------------------------------------------
+
+
+def test_rms_dbfs_of_full_scale_sine_square_and_silence():
+    """A full-scale sine reads 20 log10(1/sqrt(2)) = -3.01 dB, a full-scale square 0 dB, silence -inf."""
+    from quantkit.metrics import rms_dbfs
+
+    t = np.arange(4000) / 4000
+    assert rms_dbfs(np.sin(2 * np.pi * 10 * t)) == pytest.approx(20 * math.log10(1 / math.sqrt(2)), abs=1e-12)
+    assert rms_dbfs(np.sign(np.sin(2 * np.pi * 10 * t + 0.1))) == pytest.approx(0.0, abs=1e-12)
+    assert rms_dbfs(np.zeros(5)) == -math.inf
+    assert rms_dbfs(np.array([[0.5, -0.5]], dtype=np.float32)) == pytest.approx(20 * math.log10(0.5))
+    with pytest.raises(ValueError):
+        rms_dbfs([])
+    with pytest.raises(TypeError):
+        rms_dbfs(["a"])
 
 
 # --- ssim and entropy -----------------------------------------------------------------------------

@@ -29,8 +29,8 @@ def _graded_names() -> set[str]:
 # none of them.
 GRADED_NAMES = _graded_names()
 FORBIDDEN_FRAGMENTS = (
-    "dither", "lloyd", "compand", "mu_law", "noise_shap", "error_diffusion", "kmeans", "floyd",
-    "quality_scaling", "quant_table", "bayer",
+    "dither", "lloyd", "compand", "mu_law", "a_law", "noise_shap", "error_diffusion", "kmeans", "floyd",
+    "quality_scaling", "quant_table", "bayer", "ulaw_encode",
 )  # fmt: skip
 
 

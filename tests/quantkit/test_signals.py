@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 import scipy.signal
+from scipy.integrate import trapezoid
 
 import quantkit.signals as qs
 from quantkit.signals import (
@@ -319,3 +320,55 @@ def test_spectrum_rejects_bad_input(x, fs, error):
     """1-D, non-empty, real samples and a positive rate."""
     with pytest.raises(error):
         magnitude_spectrum(x, fs)
+
+
+# --- psd and ntf_power (notebook 02) --------------------------------------------------------------
+
+
+def test_psd_of_white_noise_reads_its_one_sided_density():
+    """White noise of variance s^2 has one-sided density 2 s^2 / fs; the density integrates to s^2."""
+    x = np.random.default_rng(0).normal(0.0, 0.2, 2**16)
+    f, p = qs.psd(x, 8000.0, nperseg=1024)
+    assert f[0] == 0.0 and f[-1] == 4000.0
+    assert np.mean(p[1:-1]) == pytest.approx(2 * 0.04 / 8000.0, rel=0.03)
+    assert trapezoid(p, f) == pytest.approx(np.var(x), rel=0.03)
+
+
+def test_psd_rejects_bad_input():
+    with pytest.raises(ValueError, match="1-D"):
+        qs.psd(np.zeros((4, 4)), 1.0)
+    with pytest.raises(ValueError, match="nperseg"):
+        qs.psd(np.zeros(100), 1.0, nperseg=200)
+
+
+def test_ntf_power_closed_forms():
+    """|1 - z^-1|^2 = 4 sin^2(w/2) and |(1 - z^-1)^2|^2 = 16 sin^4(w/2); no taps gives 1."""
+    fs = 44100.0
+    f = np.linspace(0, fs / 2, 1001)
+    w = 2 * np.pi * f / fs
+    np.testing.assert_allclose(qs.ntf_power([1.0], f, fs), 4 * np.sin(w / 2) ** 2, atol=1e-12)
+    np.testing.assert_allclose(qs.ntf_power([2.0, -1.0], f, fs), 16 * np.sin(w / 2) ** 4, atol=1e-12)
+    np.testing.assert_allclose(qs.ntf_power([], f, fs), 1.0)
+
+
+def test_noise_shaping_numbers_quoted_in_notebook_02():
+    """The closed forms notebook 02 quotes, checked by integrating |NTF|^2 numerically.
+
+    Mean of |NTF|^2 over [0, pi]: 2 (first order, +3.01 dB) and 6 (second order, +7.78 dB); both
+    cross 1 at w = pi/3 (fs/6, 7350 Hz at 44.1 kHz); in-band noise over [0, pi/OSR] relative to the
+    unshaped sigma^2: 2/OSR - (2/pi) sin(pi/OSR) for first order, -30.96 dB at OSR 16.
+    """
+    fs = 44100.0
+    f = np.linspace(0, fs / 2, 200_001)
+    for taps, mean, db in (([1.0], 2.0, 3.0103), ([2.0, -1.0], 6.0, 7.7815)):
+        gain = trapezoid(qs.ntf_power(taps, f, fs), f) / (fs / 2)
+        assert gain == pytest.approx(mean, rel=1e-9)
+        assert 10 * np.log10(gain) == pytest.approx(db, abs=5e-5)
+        assert float(qs.ntf_power(taps, fs / 6, fs)) == pytest.approx(1.0, rel=1e-12)
+        assert 7350.0 == fs / 6
+    osr = 16
+    band = np.linspace(0, fs / 2 / osr, 100_001)
+    in_band = trapezoid(qs.ntf_power([1.0], band, fs), band) / (fs / 2)
+    closed = 2 / osr - 2 / np.pi * np.sin(np.pi / osr)
+    assert in_band == pytest.approx(closed, rel=1e-8)
+    assert 10 * np.log10(closed) == pytest.approx(-30.96, abs=0.005)
