@@ -220,6 +220,8 @@ def play(x: ArrayLike, rate: int, subtype: Subtype | Literal["auto"] = "auto") -
     What reaches your ears also passes through the browser and the operating system's mixer, which
     may resample or requantize (usually to 24-bit or float) with a volume control in between: keep
     the system volume fixed while you compare clips.
+
+    Used in: notebooks/05_optimal_quantization.ipynb
     """
     from IPython.display import Audio
 

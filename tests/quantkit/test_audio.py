@@ -453,12 +453,12 @@ def _sox_info(path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("shape", [(7,), (5, 2)])
 def test_wav_bytes_is_what_save_wav_writes(tmp_path, shape):
-    """The in-memory file is byte for byte the PCM_16 file save_wav writes, and reads back."""
+    """With subtype PCM_16 the in-memory file is byte for byte the file save_wav writes, and reads back."""
     from quantkit.audio import wav_bytes
 
     x = np.linspace(-1.0, 1.0, int(np.prod(shape))).reshape(shape)
     path = save_wav(tmp_path / "x.wav", x, 8000)
-    assert wav_bytes(x, 8000) == path.read_bytes()
+    assert wav_bytes(x, 8000, "PCM_16") == path.read_bytes()
     back, rate = load_wav(path)
     assert rate == 8000 and back.shape == x.shape
 
