@@ -93,7 +93,9 @@ def _run_notebook(path: Path) -> list[Any]:
 
     widgets._Explorer.__init__ = recording  # type: ignore[method-assign]
     nb = nbformat.read(path, as_version=4)
-    namespace: dict[str, Any] = {"__name__": "__main__"}
+    from IPython.display import display
+
+    namespace: dict[str, Any] = {"__name__": "__main__", "display": display}  # as in a kernel
     try:
         for cell in nb.cells:
             if cell.cell_type != "code":
