@@ -34,6 +34,8 @@ file). ``build`` runs after ``CELLS``; returning bytes writes them verbatim as t
                                 marked as propagating)
 ``"at_most": "solution"``       every question's score <= that question's score of the honest baseline
                                 of that name (``"solution"`` or ``"stubs"``) graded in the same run
+``"earns": {"q1": 0.5}``        with ``at_most``: points a question may score above the baseline
+                                because the case's code honestly earns them (say which test in the file)
 ``"status": "error"``           the submission's status (``graded``, ``error``, ``unreadable``)
 ``"reason": "text"``            a substring of the submission's reason or of one of its notes
 ==============================  =====================================================================
@@ -86,7 +88,7 @@ REPO = HERE.parents[1]
 DEFAULT_NOTEBOOK = "01_sampling_quantization"
 BASES = ("solution", "stubs")
 STATUSES = ("graded", "error", "unreadable")
-EXPECT_KEYS = ("full", "lost", "loses", "at_most", "status", "reason")
+EXPECT_KEYS = ("full", "lost", "loses", "at_most", "earns", "status", "reason")
 CASE_KEYS = ("NOTEBOOK", "BASE", "CELLS", "build", "STUDENT", "EXPECT", "KNOWN_ISSUE")
 FOLDERS = ("attacks",)
 
@@ -226,6 +228,14 @@ def _validate_expect(expect: Any, where: str) -> dict[str, Any]:
                 raise CaseFileError(f"{where}: EXPECT[{key!r}] must be a non-empty list of question ids")
     if "at_most" in expect and expect["at_most"] not in BASES:
         raise CaseFileError(f"{where}: EXPECT['at_most'] must be one of {BASES}, got {expect['at_most']!r}")
+    if "earns" in expect:
+        earns = expect["earns"]
+        if "at_most" not in expect:
+            raise CaseFileError(f"{where}: EXPECT['earns'] needs EXPECT['at_most']")
+        if not isinstance(earns, dict) or not earns or not all(
+            isinstance(q, str) and isinstance(v, (int, float)) and v > 0 for q, v in earns.items()
+        ):
+            raise CaseFileError(f"{where}: EXPECT['earns'] must map question ids to positive points")
     if "status" in expect:
         if expect["status"] not in STATUSES:
             raise CaseFileError(f"{where}: EXPECT['status'] must be one of {STATUSES}")
@@ -700,8 +710,9 @@ def check_expect(case: Case, result: Any, baselines: Mapping[str, Any]) -> list[
             problems.append(f"no {expect['at_most']!r} baseline graded in this run")
         else:
             base_scores = {q.question: q.score for q in base.questions}
+            earns = expect.get("earns", {})
             for q in result.questions:
-                limit = base_scores.get(q.question, 0.0)
+                limit = base_scores.get(q.question, 0.0) + earns.get(q.question, 0.0)
                 if q.score > limit + 1e-9:
                     problems.append(
                         f"{q.question} scored {q.score:g}, more than the {expect['at_most']} {limit:g}"
@@ -740,7 +751,8 @@ def describe_expect(expect: Mapping[str, Any]) -> str:
     if "loses" in expect:
         parts.append("loses " + ",".join(expect["loses"]) + " (propagates)")
     if "at_most" in expect:
-        parts.append(f"<= {expect['at_most']}")
+        extra = "".join(f" + {v:g} on {q}" for q, v in expect.get("earns", {}).items())
+        parts.append(f"<= {expect['at_most']}{extra}")
     if "status" in expect:
         parts.append(f"status {expect['status']}")
     if "reason" in expect:

@@ -113,11 +113,12 @@ def test_attack_is_contained(graded: dict[str, Any], case: Any) -> None:
     assert not problems, f"{case.name} ({case.doc}): " + "; ".join(problems)
 
 
-def test_every_attack_has_a_clear_status(graded: dict[str, Any]) -> None:
+def test_every_attack_has_a_clear_status(graded: dict[str, Any], course: Any) -> None:
     for case in CASES:
         result = graded["results"][case.student]
         assert result.status in ("graded", "error", "unreadable"), case.name
-        assert len(result.questions) == 8, case.name  # one row per question of the manifest, always
+        # One row per question of the manifest, always.
+        assert len(result.questions) == len(course.manifest(case.notebook).questions), case.name
         if result.status != "graded":
             assert result.reason.strip(), f"{case.name}: status {result.status} without a reason"
             assert not result.reason.startswith("internal grader error"), f"{case.name}: {result.reason}"
@@ -136,12 +137,15 @@ def test_no_submission_takes_longer_than_its_own_limits(graded: dict[str, Any]) 
     assert timed and all("total" in r.timings for r in timed)
 
 
-def test_baselines_are_graded_as_when_alone(graded: dict[str, Any]) -> None:
+def test_baselines_are_graded_as_when_alone(graded: dict[str, Any], course: Any) -> None:
     clean = graded["clean"]
-    assert set(clean) == {"_baseline_solution", "_baseline_stubs"}
+    slugs = sorted({c.notebook for c in CASES})
+    assert set(clean) == {corpus.baseline_student(base, slug) for slug in slugs for base in corpus.BASES}
     for student, alone in clean.items():
         assert _comparable(graded["results"][student]) == _comparable(alone), student
-    assert graded["results"]["_baseline_solution"].score == 16  # every autograded point (manifest.toml)
+    for slug in slugs:  # every autograded point of the notebook's manifest.toml
+        auto = sum(q.points for q in course.manifest(slug).auto_questions)
+        assert graded["results"][corpus.baseline_student("solution", slug)].score == auto, slug
 
 
 def test_no_file_of_the_class_or_of_an_output_folder_changed(graded: dict[str, Any]) -> None:
@@ -158,7 +162,7 @@ def test_the_write_everywhere_attack_ran_and_found_nothing_outside(graded: dict[
     assert any("WROTE_OUTSIDE_0" in note for note in notes), notes
 
 
-def test_reports_have_every_student_with_formulas_neutralised(graded: dict[str, Any]) -> None:
+def test_reports_have_every_student_with_formulas_neutralised(graded: dict[str, Any], course: Any) -> None:
     reports = graded["reports"]
     with (reports / "grades.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -167,7 +171,8 @@ def test_reports_have_every_student_with_formulas_neutralised(graded: dict[str, 
         shown = "'" + student if student.startswith(("=", "+", "-", "@", "\t", "\r")) else student
         assert shown in students, student
     assert all(not s.startswith(("=", "+", "-", "@", "\t", "\r")) for s in students)
-    assert len(rows) == 8 * len(graded["results"])
+    # One row per question of each submission's notebook.
+    assert len(rows) == sum(len(course.manifest(r.notebook).questions) for r in graded["results"].values())
     feedback = list((reports / "feedback").rglob("*.html"))
     assert len(feedback) == len(graded["results"])
 

@@ -72,8 +72,12 @@ def test_quantkit_back_links() -> None:
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_notebook_conventions(slug: str) -> None:
-    """Set-up cell first and locked; test cells open with a one-line docstring; no outputs committed."""
+    """Set-up cell first and locked; test cells open with a one-line docstring; no outputs committed;
+    nbformat 4.5 with an id on every cell (else release and nbgrader's generate_assignment give
+    different notebooks: each makes up its own ids)."""
     nb = nbformat.read(COURSE.solution_path(slug), as_version=4)
+    assert (nb.nbformat, nb.nbformat_minor) >= (4, 5), f"{slug}: nbformat {nb.nbformat}.{nb.nbformat_minor}"
+    assert all(cell.get("id") for cell in nb.cells), f"{slug}: cells without an id"
     first = next(c for c in nb.cells if c.cell_type == "code")
     meta = first.metadata.get("nbgrader", {})
     assert (meta.get("grade_id"), meta.get("locked"), meta.get("solution")) == ("setup", True, False)

@@ -24,4 +24,5 @@ def sample(signal, fs, duration):
     return numpy.arange(n) / fs, numpy.zeros(n)
 """,
 }
-EXPECT = {"at_most": "stubs", "status": "graded"}
+# the right number of samples: the count test (test_sample_counts_never_drift) gives its 0.5 honestly.
+EXPECT = {"at_most": "stubs", "earns": {"q1": 0.5}, "status": "graded"}
