@@ -19,5 +19,5 @@ def best_clip_factor(x, n_bits, factors):
 """,
     "q6_sqnr_fit": "sqnr_slope, sqnr_offset = float('nan'), float('inf')",
 }
-# NaN arrays of round(duration * fs) values: the count test (test_sample_counts_never_drift) gives its 0.5 honestly.
+# NaN arrays of round(duration * fs) values: the count test gives its 0.5 honestly.
 EXPECT = {"at_most": "stubs", "earns": {"q1": 0.5}, "status": "graded"}
